@@ -1,0 +1,118 @@
+"""Latency of answering one question: curated base vs a synthetic 10,000-task base.
+
+Prints p50/p99 per question for both, in one run (budgets: p99 ≤ 5 ms curated,
+≤ 50 ms synthetic, ../shared/DESIGN.md). Run: `.venv/bin/python bench/qa_latency.py`.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from knowledge.base import KnowledgeBase
+from knowledge.deadlines import parse_deadline
+from knowledge.engine import Engine
+from knowledge.loader import load_knowledge
+from knowledge.model import Task
+
+QUESTIONS = Path(__file__).resolve().parents[1] / "tests" / "qa" / "questions.yaml"
+FALLBACK = [
+    "ai chu tri ra soat luat hoat dong chu thap do",
+    "Bộ Nội vụ phải làm gì?",
+    "khi nao phai xong so ket nd 93",
+    "who leads the review of the Red Cross law",
+    "thoi tiet ha noi hom nay",
+]
+
+
+def questions() -> list[str]:
+    if QUESTIONS.exists():
+        return [item["q"] for item in yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))]
+    return FALLBACK
+
+
+def synthetic(kb: KnowledgeBase, size: int, seed: int = 44) -> KnowledgeBase:
+    """A base of ``size`` tasks made by recombining the curated titles' words."""
+    rng = random.Random(seed)
+    words = [w for t in kb.tasks.values() for w in t.title.split()]
+    agencies = list(kb.agencies)
+    deadlines = ["12/2023", "Năm 2023 - 2024", "Thường xuyên", "Hàng năm", "", "Quý II/2025"]
+    tasks = list(kb.tasks.values())
+    doc_ids = list(kb.documents)
+    while len(tasks) < size:
+        n = len(tasks)
+        title = " ".join(rng.choices(words, k=rng.randint(6, 25)))
+        tasks.append(
+            Task(
+                id=f"syn_{n}",
+                document=rng.choice(doc_ids),
+                ref=f"Mục {n // 20}.{n % 20}",
+                section=str(n // 20),
+                title=title,
+                lead=rng.sample(agencies, 1),
+                coordinate=rng.sample(agencies, rng.randint(0, 4)),
+                deadline=rng.choice(deadlines),
+                output=" ".join(rng.choices(words, k=6)),
+                seed_line=1,
+            )
+        )
+    return KnowledgeBase(
+        list(kb.documents.values()),
+        list(kb.agencies.values()),
+        tasks,
+        list(kb.campaigns.values()),
+        {t.id: parse_deadline(t.deadline) for t in tasks},
+    )
+
+
+def measure(engine: Engine, qs: list[str], rounds: int) -> list[float]:
+    for q in qs:  # warm caches
+        engine.answer(q)
+    times = []
+    for _ in range(rounds):
+        for q in qs:
+            start = time.perf_counter()
+            engine.answer(q)
+            times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+
+
+def main() -> None:
+    kb = load_knowledge()
+    qs = questions()
+    start = time.perf_counter()
+    curated = Engine(kb)
+    build_curated = time.perf_counter() - start
+    big_kb = synthetic(kb, 10_000)
+    start = time.perf_counter()
+    big = Engine(big_kb)
+    build_big = time.perf_counter() - start
+    t_cur = measure(curated, qs, rounds=5)
+    t_big = measure(big, qs, rounds=1)
+    print(f"questions: {len(qs)}")
+    print(f"{'base':<22}{'tasks':>7}{'build s':>9}{'p50 ms':>9}{'p99 ms':>9}{'mean ms':>9}")
+    for name, eng, times, build in (
+        ("curated", curated, t_cur, build_curated),
+        ("synthetic 10k", big, t_big, build_big),
+    ):
+        print(
+            f"{name:<22}{len(eng.kb.tasks):>7}{build:>9.2f}{pct(times, 50):>9.2f}"
+            f"{pct(times, 99):>9.2f}{statistics.mean(times):>9.2f}"
+        )
+    print(f"ratio p99 synthetic/curated: {pct(t_big, 99) / pct(t_cur, 99):.1f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Persistence: engine, models, migrations, knowledge-base sync."""

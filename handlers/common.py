@@ -1,0 +1,283 @@
+"""/start, /help, /lang, plain-text routing, polite fallbacks and the error handler."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import Forbidden, TelegramError
+
+from bot.i18n import LANGUAGES, normalize_lang, t, tb
+from handlers import agency, browse, qa
+from handlers import callbacks as cb
+from handlers.context import (
+    Context,
+    command_argument,
+    edit_html,
+    pop_pending,
+    send_html,
+    set_pending,
+    set_user_lang,
+    user_lang,
+)
+
+log = logging.getLogger(__name__)
+
+LANGUAGE_NAMES = {"vi": "🇻🇳 Tiếng Việt", "en": "🇬🇧 English"}
+
+
+# -- /start and /help ---------------------------------------------------------------------
+
+
+def main_menu(lang: str) -> InlineKeyboardMarkup:
+    def button(label: str, action: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(label, callback_data=cb.menu_data(action))
+
+    return InlineKeyboardMarkup(
+        [
+            [button(tb(lang, "❓ Ask a question"), "ask")],
+            [
+                button(tb(lang, "📚 Browse documents"), "browse"),
+                button(tb(lang, "🏛 Tasks of an agency"), "agency"),
+            ],
+            [button(tb(lang, "ℹ️ Help"), "help"), button("🌐 Tiếng Việt / English", "lang")],
+        ]
+    )
+
+
+def welcome_text(lang: str, first_name: str | None) -> str:
+    greeting = t(lang, "Hello, {name}!", name=first_name) if first_name else t(lang, "Hello!")
+    body = t(
+        lang,
+        "I help officers carry out <b>Conclusion 44-KL/TW</b> of the Party Secretariat, "
+        "<b>Decision 895/QĐ-TTg</b> of the Prime Minister and the local plans under them.\n\n"
+        "Ask me who leads or coordinates a task, when it is due, what it must produce, or "
+        "what an agency must do. I answer from the documents and cite the source.\n\n"
+        "Type a question (with or without diacritics) or choose below.",
+    )
+    return f"{greeting}\n{body}"
+
+
+def help_text(lang: str) -> str:
+    return t(
+        lang,
+        "<b>How to use the bot</b>\n"
+        "Type a question as a message, for example:\n"
+        "• <i>Who leads the review of the Law on Red Cross activities?</i>\n"
+        "• <i>When is the review of Conclusion 44 due?</i>\n"
+        "• <i>What must the Ministry of Home Affairs do?</i>\n\n"
+        "<b>Commands</b>\n"
+        "/hoi &lt;question&gt; — ask a question\n"
+        "/vanban — browse the documents, their sections and tasks\n"
+        "/coquan &lt;agency&gt; — everything an agency must do, by level\n"
+        "/lang — Tiếng Việt / English\n"
+        "/start — introduction\n\n"
+        "Abbreviations such as UBND, MTTQ, BNV, KL44 or QĐ 895 are understood. "
+        "Under an answer, buttons show the coordinating agencies, the deadline, the output "
+        "and the source.",
+    )
+
+
+async def cmd_start(update: Update, context: Context) -> None:
+    lang = user_lang(context)
+    user = update.effective_user
+    await send_html(
+        update, context, welcome_text(lang, user.first_name if user else None), main_menu(lang)
+    )
+
+
+async def cmd_help(update: Update, context: Context) -> None:
+    await send_html(update, context, help_text(user_lang(context)))
+
+
+# -- /lang -------------------------------------------------------------------------------------
+
+
+def language_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(LANGUAGE_NAMES[code], callback_data=cb.lang_data(code))
+                for code in LANGUAGES
+            ]
+        ]
+    )
+
+
+def switched_text(lang: str) -> str:
+    # Translators: said in the language just chosen: name this catalog's own language.
+    return t(lang, "From now on I will answer in English.")
+
+
+async def cmd_lang(update: Update, context: Context) -> None:
+    """/lang: buttons; ``/lang en`` / ``/lang vi`` switches at once."""
+    wanted = normalize_lang(command_argument(update)) or _language_word(command_argument(update))
+    if wanted:
+        set_user_lang(context, wanted)
+        await send_html(update, context, switched_text(wanted))
+        return
+    await send_html(
+        update, context, t(user_lang(context), "Choose your language:"), language_keyboard()
+    )
+
+
+def _language_word(text: str) -> str | None:
+    folded = text.strip().casefold()
+    if folded in {"tiếng việt", "tieng viet", "vietnamese", "việt", "viet"}:
+        return "vi"
+    if folded in {"english", "tiếng anh", "tieng anh", "anh"}:
+        return "en"
+    return None
+
+
+async def on_lang_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    parsed = cb.parse(query.data if query else None)
+    if parsed is None or parsed.kind != "lang":
+        await invalid_button(update, context)
+        return
+    lang = parsed.args[0]
+    set_user_lang(context, lang)
+    if query is not None:
+        await query.answer()
+    await edit_html(update, context, switched_text(lang))
+
+
+# -- main menu buttons -------------------------------------------------------------------------
+
+
+async def on_menu_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    parsed = cb.parse(query.data if query else None)
+    if parsed is None or parsed.kind != "menu":
+        await invalid_button(update, context)
+        return
+    if query is not None:
+        await query.answer()
+    action = parsed.args[0]
+    if action == "ask":
+        await qa.prompt_question(update, context)
+    elif action == "browse":
+        await browse.cmd_browse(update, context)
+    elif action == "agency":
+        await agency.ask_which_agency(update, context)
+    elif action == "help":
+        await cmd_help(update, context)
+    else:
+        await send_html(
+            update, context, t(user_lang(context), "Choose your language:"), language_keyboard()
+        )
+
+
+async def invalid_button(update: Update, context: Context) -> None:
+    """A button the bot no longer knows (old message, changed data or forged): say so."""
+    query = update.callback_query
+    lang = user_lang(context)
+    log.info("invalid callback data %r", (query.data or "")[:80] if query else None)
+    if query is not None:
+        await query.answer(
+            tb(lang, "This button is no longer valid. Please ask again."), show_alert=False
+        )
+    await send_html(
+        update,
+        context,
+        t(lang, "This button is no longer valid. Please type your question again or use /start."),
+    )
+
+
+# -- plain text and everything else ------------------------------------------------------------
+
+
+async def clear_pending(update: Update, context: Context) -> None:
+    """Runs before every command (handler group -1): a command ends any pending prompt."""
+    set_pending(context, None)
+
+
+async def on_text(update: Update, context: Context) -> None:
+    """Plain text in a private chat: an agency name after a bare /coquan, else a question."""
+    message = update.effective_message
+    text = message.text if message and message.text else ""
+    if pop_pending(context) == "agency":
+        await agency.find_and_show(update, context, text)
+        return
+    await qa.answer_question(update, context, text)
+
+
+def _what(message: Message | None) -> str:
+    if message is None:
+        return "unknown"
+    for kind in (
+        "sticker",
+        "photo",
+        "voice",
+        "audio",
+        "video",
+        "video_note",
+        "animation",
+        "document",
+        "location",
+        "venue",
+        "contact",
+        "poll",
+        "dice",
+    ):
+        if getattr(message, kind, None):
+            return kind
+    return "other"
+
+
+async def on_other_message(update: Update, context: Context) -> None:
+    """Stickers, photos, voice, files, locations…: a polite pointer to what works."""
+    lang = user_lang(context)
+    kind = _what(update.effective_message)
+    if kind in {"voice", "audio", "video_note"}:
+        text = t(lang, "I cannot listen to voice messages yet. Please type your question.")
+    elif kind in {"photo", "document", "video", "animation"}:
+        text = t(
+            lang,
+            "Thank you! I can only read text, not files or pictures. Please type your "
+            "question, for example: <i>Who leads the review of the Law on Red Cross "
+            "activities?</i>",
+        )
+    elif kind == "sticker":
+        text = t(lang, "Nice sticker! 🙂 Type a question when you are ready, or send /help.")
+    else:
+        text = t(lang, "I can only read text messages. Please type your question, or send /help.")
+    await send_html(update, context, text)
+
+
+async def on_unknown_command(update: Update, context: Context) -> None:
+    message = update.effective_message
+    command = (message.text or "").split(maxsplit=1)[0] if message else ""
+    await send_html(
+        update,
+        context,
+        t(
+            user_lang(context),
+            "I do not know the command {command}. Send /help to see what I can do.",
+            command=command[:64],
+        ),
+    )
+
+
+# -- errors --------------------------------------------------------------------------------------
+
+
+async def on_error(update: object, context: Context) -> None:
+    """Log the exception (with the update id, never the token) and apologise in chat."""
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("error while handling update %s", update_id, exc_info=context.error)
+    if not isinstance(update, Update) or isinstance(context.error, Forbidden):
+        return
+    try:
+        lang = user_lang(context)
+    except Exception:  # the services themselves may be what failed
+        lang = "vi"
+    text = t(lang, "Sorry, something went wrong on my side. Please try again in a moment.")
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer()
+        if update.effective_chat is not None:
+            await context.bot.send_message(update.effective_chat.id, text)
+    except TelegramError as exc:
+        log.warning("could not tell chat about the error of update %s: %s", update_id, exc)

@@ -1,0 +1,152 @@
+"""Questions: /hoi <question>, any plain text, "did you mean" and follow-up buttons."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot.i18n import N_, normalize_lang, t, tb
+from handlers import callbacks as cb
+from handlers.context import (
+    Context,
+    chosen_lang,
+    command_argument,
+    send_html,
+    services,
+    user_lang,
+)
+from handlers.render import render_answer, shorten
+from knowledge.normalize import clean_input
+
+if TYPE_CHECKING:
+    from knowledge.answer import Answer
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION = 1000  # longer text is not a question; the rest is ignored
+MAX_SUGGESTIONS = 6
+
+# Follow-up buttons under an answer about one task, in display order.
+FOLLOW_UPS: list[tuple[str, str]] = [
+    ("lead", N_("Lead agency")),
+    ("coordinate", N_("Coordinating agencies")),
+    ("deadline", N_("Deadline")),
+    ("output", N_("Output")),
+    ("summary", N_("Source & full text")),
+]
+ANSWER_LANG_KEY = "answer_lang"
+TASK_INTENTS = frozenset(intent for intent, _ in FOLLOW_UPS)
+
+
+def follow_up_keyboard(task_id: str, current: str, lang: str) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(tb(lang, label), callback_data=cb.task_data(task_id, intent))
+        for intent, label in FOLLOW_UPS
+        if intent != current
+    ]
+    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+
+
+def suggestion_keyboard(answer: Answer, lang: str) -> InlineKeyboardMarkup | None:
+    intent = answer.intent if answer.intent in TASK_INTENTS else "summary"
+    rows = []
+    for s in answer.suggestions[:MAX_SUGGESTIONS]:
+        if s.task:
+            data = cb.task_data(s.task, intent)
+        elif s.agency:
+            data = cb.agency_data(s.agency)
+        else:
+            continue
+        rows.append([InlineKeyboardButton(shorten(s.label), callback_data=data)])
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def answer_keyboard(answer: Answer, lang: str) -> InlineKeyboardMarkup | None:
+    if answer.suggestions:
+        return suggestion_keyboard(answer, lang)
+    if answer.refused or not answer.tasks or answer.intent not in TASK_INTENTS:
+        return None
+    return follow_up_keyboard(answer.tasks[0], answer.intent, lang)
+
+
+def remember_answer_lang(context: Context, lang: str) -> None:
+    """Follow-up buttons answer in the language of the answer they sit under."""
+    if context.user_data is not None:
+        context.user_data[ANSWER_LANG_KEY] = lang
+
+
+def answer_lang(context: Context) -> str:
+    data = context.user_data or {}
+    return normalize_lang(data.get(ANSWER_LANG_KEY)) or user_lang(context)
+
+
+async def reply_answer(update: Update, context: Context, answer: Answer) -> None:
+    lang = answer.lang
+    await send_html(update, context, render_answer(answer, lang), answer_keyboard(answer, lang))
+
+
+async def answer_question(update: Update, context: Context, text: str) -> None:
+    """Answer ``text`` in the user's chosen language, or in the question's own."""
+    question = clean_input(text, limit=MAX_QUESTION)
+    if not question:
+        await send_html(
+            update,
+            context,
+            t(
+                user_lang(context),
+                "I could not find a question in your message. Please type it in words, "
+                "for example: <i>Who leads the review of the Law on Red Cross activities?</i>",
+            ),
+        )
+        return
+    engine = services(context).engine
+    answer = engine.answer(question, lang=chosen_lang(context))
+    remember_answer_lang(context, answer.lang)
+    if answer.refused:
+        log.info("unanswered question (%d chars, lang %s)", len(question), answer.lang)
+    await reply_answer(update, context, answer)
+
+
+async def cmd_ask(update: Update, context: Context) -> None:
+    """/hoi <question>; a bare /hoi asks for the question."""
+    text = command_argument(update)
+    if not clean_input(text):
+        await prompt_question(update, context)
+        return
+    await answer_question(update, context, text)
+
+
+async def prompt_question(update: Update, context: Context) -> None:
+    await send_html(
+        update,
+        context,
+        t(
+            user_lang(context),
+            "What would you like to know? Type your question after /hoi or simply as a "
+            "message, for example:\n"
+            "• <i>Who leads the review of the Law on Red Cross activities?</i>\n"
+            "• <i>What must the Ministry of Home Affairs do?</i>\n"
+            "• <i>When is the review of Conclusion 44 due?</i>",
+        ),
+    )
+
+
+async def on_task_button(update: Update, context: Context) -> None:
+    """``t:<task>:<intent>``: a "did you mean" choice or a follow-up; answered as a new message."""
+    from handlers.common import invalid_button
+
+    query = update.callback_query
+    parsed = cb.parse(query.data if query else None)
+    svc = services(context)
+    task_id = svc.resolver.task(parsed.args[0]) if parsed and parsed.kind == "task" else None
+    if parsed is None or task_id is None:
+        await invalid_button(update, context)
+        return
+    if query is not None:
+        await query.answer()
+    lang = chosen_lang(context) or answer_lang(context)
+    intent = cb.INTENT_OF_CODE[parsed.args[1]]
+    answer = svc.engine.answer_task(task_id, intent, lang)
+    await reply_answer(update, context, answer)

@@ -1,0 +1,70 @@
+"""The loaded knowledge base: records plus the lookups every consumer needs."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from knowledge.model import Agency, Campaign, Deadline, Document, Level, Task
+
+
+@dataclass(frozen=True)
+class Section:
+    document: str
+    code: str
+    title: str
+    tasks: tuple[Task, ...]
+
+
+class KnowledgeBase:
+    """Immutable after construction; build a new one to reload."""
+
+    def __init__(
+        self,
+        documents: list[Document],
+        agencies: list[Agency],
+        tasks: list[Task],
+        campaigns: list[Campaign],
+        deadlines: dict[str, Deadline],
+    ) -> None:
+        self.documents: dict[str, Document] = {d.id: d for d in documents}
+        self.agencies: dict[str, Agency] = {a.id: a for a in agencies}
+        self.tasks: dict[str, Task] = {t.id: t for t in tasks}
+        self.campaigns: dict[str, Campaign] = {c.id: c for c in campaigns}
+        self.deadlines = deadlines
+        self._by_agency: dict[str, list[tuple[Task, str]]] = defaultdict(list)
+        self._by_document: dict[str, list[Task]] = defaultdict(list)
+        for task in tasks:
+            self._by_document[task.document].append(task)
+            for agency in task.lead:
+                self._by_agency[agency].append((task, "lead"))
+            for agency in task.coordinate:
+                if agency not in task.lead:
+                    self._by_agency[agency].append((task, "coordinate"))
+
+    def deadline(self, task_id: str) -> Deadline:
+        return self.deadlines[task_id]
+
+    def document_of(self, task: Task) -> Document:
+        return self.documents[task.document]
+
+    def level_of(self, task: Task) -> Level:
+        return self.documents[task.document].level
+
+    def tasks_of_document(self, document_id: str) -> list[Task]:
+        return list(self._by_document.get(document_id, []))
+
+    def sections(self, document_id: str) -> list[Section]:
+        order: dict[str, list[Task]] = {}
+        titles: dict[str, str] = {}
+        for task in self._by_document.get(document_id, []):
+            order.setdefault(task.section, []).append(task)
+            titles.setdefault(task.section, task.section_title)
+        return [Section(document_id, code, titles[code], tuple(ts)) for code, ts in order.items()]
+
+    def tasks_of_agency(self, agency_id: str) -> list[tuple[Task, str]]:
+        """(task, role) pairs, role "lead" or "coordinate", in document order."""
+        return list(self._by_agency.get(agency_id, []))
+
+    def counts(self) -> dict[str, int]:
+        return {doc_id: len(self._by_document.get(doc_id, [])) for doc_id in self.documents}

@@ -1,0 +1,82 @@
+"""Command-line entry points of the knowledge layer: ``ask`` and ``kb check``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from knowledge.loader import DATA_DIR, KnowledgeError, load_knowledge
+
+
+def _engine():
+    from knowledge.engine import Engine
+
+    return Engine(load_knowledge())
+
+
+def main_ask(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot ask", description="Answer a question.")
+    parser.add_argument("question", nargs="*", help="the question (omit for a prompt)")
+    parser.add_argument("--json", action="store_true", help="print a JSON object")
+    parser.add_argument("--batch", metavar="FILE", help="one question per line → JSON lines")
+    parser.add_argument("--lang", choices=["vi", "en"], help="answer language (default: detect)")
+    args = parser.parse_args(argv)
+    try:
+        engine = _engine()
+    except KnowledgeError as exc:
+        print(f"knowledge base is invalid:\n{exc}", file=sys.stderr)
+        return 2
+    if args.batch:
+        source = sys.stdin if args.batch == "-" else Path(args.batch).open(encoding="utf-8")  # noqa: SIM115
+        with source:
+            for line in source:
+                question = line.rstrip("\n")
+                result = engine.answer(question, args.lang)
+                print(json.dumps(_cli_json(result), ensure_ascii=False), flush=True)
+        return 0
+    if args.question:
+        result = engine.answer(" ".join(args.question), args.lang)
+        if args.json:
+            print(json.dumps(_cli_json(result), ensure_ascii=False, indent=2))
+        else:
+            print(result.text)
+        return 0
+    # Interactive prompt.
+    print("Hỏi về KL 44-KL/TW, QĐ 895/QĐ-TTg và các kế hoạch địa phương (Ctrl-D để thoát).")
+    while True:
+        try:
+            question = input("? ")
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if question.strip():
+            print(engine.answer(question, args.lang).text, end="\n\n")
+
+
+def _cli_json(result) -> dict:
+    return result.as_json()
+
+
+def main_kb_check(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot kb check", description="Validate the knowledge base."
+    )
+    parser.add_argument("--data", type=Path, default=DATA_DIR, help="knowledge data folder")
+    args = parser.parse_args(argv)
+    try:
+        kb = load_knowledge(args.data)
+    except KnowledgeError as exc:
+        print(f"{len(exc.problems)} problem(s) in the knowledge base:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    print(
+        f"knowledge base OK: {len(kb.documents)} documents, {len(kb.agencies)} agencies, "
+        f"{len(kb.tasks)} tasks, {len(kb.campaigns)} campaigns"
+    )
+    for doc_id, count in kb.counts().items():
+        doc = kb.documents[doc_id]
+        print(f"  {doc_id:<12} {count:>3} tasks  {doc.label} ({doc.level})")
+    return 0

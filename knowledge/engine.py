@@ -1,0 +1,392 @@
+"""The question-answering engine: read the question, find the task or agency it
+is about, and compose a short answer that cites its source — or refuse.
+
+No Telegram, no database: ``python -m bot ask`` runs it directly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from knowledge import compose
+from knowledge.analyze import folded_key
+from knowledge.answer import Answer, Source, Suggestion
+from knowledge.base import KnowledgeBase
+from knowledge.index import Scored, TaskIndex
+from knowledge.lexicon import Lexicon, load_lexicon
+from knowledge.model import Agency, Task
+from knowledge.query import PhraseTable, Query, QueryReader, find_refs
+
+# Confidence at or above which the best task is answered outright; between
+# SUGGEST and ANSWER the best task is answered with "did you mean" alternatives;
+# below SUGGEST the engine refuses. Tuned on tests/qa/questions.yaml and
+# re-checked by tests/unit/test_qa_accuracy.py.
+ANSWER_THRESHOLD = 0.55
+SUGGEST_THRESHOLD = 0.40
+
+# Levels a document can have, and the agency levels that belong to them.
+AGENCY_LEVELS = {
+    "party_central": {"central", "any"},
+    "government": {"central", "any"},
+    "province": {"province", "any"},
+    "city": {"city", "any"},
+    "district": {"district", "any"},
+}
+QUERY_LEVEL_TO_DOC = {
+    "party_central": {"party_central"},
+    "government": {"government"},
+    "province": {"province"},
+    "city": {"city"},
+    "district": {"district"},
+}
+_REF_KEY = re.compile(r"([ivx]{1,4})\.(\d{1,2})(?:\.([a-e]))?")
+
+
+def _ref_keys(task: Task) -> set[str]:
+    keys = set(find_refs(task.ref))
+    for key in list(keys):
+        m = _REF_KEY.fullmatch(key)
+        if m and m.group(3):
+            keys.add(f"{m.group(1)}.{m.group(2)}")
+    return keys
+
+
+class Engine:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        lexicon: Lexicon | None = None,
+        extra_phrasings: dict[str, list[str]] | None = None,
+    ) -> None:
+        self.kb = kb
+        self.lexicon = lexicon or load_lexicon()
+        self.extra_phrasings = extra_phrasings or {}
+        self.agency_table = PhraseTable()
+        for agency in kb.agencies.values():
+            for name in (agency.name, agency.name_en, *agency.aliases):
+                if name:
+                    self.agency_table.add(folded_key(name, self.lexicon), agency.id)
+            # "Ủy ban nhân dân các tỉnh, thành phố…": the part before the comma names it too.
+            head = agency.name.split(",")[0]
+            if head != agency.name and len(folded_key(head, self.lexicon)) >= 3:
+                self.agency_table.add(folded_key(head, self.lexicon), agency.id)
+        self.document_table = PhraseTable()
+        for doc in kb.documents.values():
+            for name in (*doc.short_names, doc.number):
+                if name:
+                    self.document_table.add(folded_key(name, self.lexicon), doc.id)
+        tasks = [self._with_phrasings(t) for t in kb.tasks.values()]
+        extra_vocab = {w for key in self.agency_table.entries for w in key}
+        extra_vocab |= {w for key in self.document_table.entries for w in key}
+        self.index = TaskIndex(tasks, self.lexicon, extra_vocab)
+        self.reader = QueryReader(
+            self.lexicon, self.agency_table, self.document_table, self.index.correct
+        )
+        self.ref_index: dict[str, list[str]] = {}
+        for task in kb.tasks.values():
+            for key in _ref_keys(task):
+                self.ref_index.setdefault(key, []).append(task.id)
+
+    def _with_phrasings(self, task: Task) -> Task:
+        extra = self.extra_phrasings.get(task.id)
+        if not extra:
+            return task
+        return task.model_copy(update={"keywords": [*task.keywords, *extra]})
+
+    # ----------------------------------------------------------------- public
+
+    def answer(self, question: str, lang: str | None = None) -> Answer:
+        from knowledge.normalize import clean_input
+
+        text = clean_input(question)
+        query = self.reader.read(text) if text else None
+        lang = lang or (query.lang if query else "vi")
+        if query is None or not (query.content or query.agencies or query.documents or query.refs):
+            return Answer(
+                compose.empty_question(lang)
+                if query is None or not query.intents
+                else compose.refusal(lang),
+                0.0,
+                True,
+                "refuse",
+                lang,
+            )
+        return self._decide(query, lang)
+
+    def answer_task(self, task_id: str, intent: str, lang: str) -> Answer:
+        task = self.kb.tasks[task_id]
+        intents = [] if intent == "summary" else [intent]
+        return self._task_answer(task, intents, lang, 1.0, [])
+
+    def agency_overview(
+        self,
+        agency_id: str,
+        lang: str,
+        role: str | None = None,
+        documents: Iterable[str] | None = None,
+    ) -> Answer:
+        agency = self.kb.agencies[agency_id]
+        items = self.kb.tasks_of_agency(agency_id)
+        if role:
+            items = [(t, r) for t, r in items if r == role]
+        if documents is not None:
+            allowed = set(documents)
+            items = [(t, r) for t, r in items if t.document in allowed]
+        text = compose.agency_overview(self.kb, agency, items, lang, role)
+        sources = self._dedupe_sources([compose.source_of(self.kb, t) for t, _ in items])
+        return Answer(
+            text,
+            0.9 if items else 0.6,
+            False,
+            "agency_tasks",
+            lang,
+            sources,
+            [t.id for t, _ in items],
+            [agency_id],
+        )
+
+    def find_agencies(self, text: str) -> list[Agency]:
+        query = self.reader.read(text)
+        ids: list[str] = []
+        for mention in query.agencies:
+            for agency_id in self._order_agencies(mention, query):
+                if agency_id not in ids:
+                    ids.append(agency_id)
+        return [self.kb.agencies[i] for i in ids]
+
+    # --------------------------------------------------------------- decision
+
+    def _decide(self, q: Query, lang: str) -> Answer:
+        allowed_docs = self._allowed_documents(q)
+        agencies = [self._order_agencies(m, q) for m in q.agencies]
+        agencies = [a for a in agencies if a]
+        task_intents = [i for i in q.intents if i in ("lead", "coordinate", "deadline", "output")]
+
+        # 1. A reference like "II.2" names the task outright.
+        if q.refs:
+            hits = [t for r in q.refs for t in self.ref_index.get(r, [])]
+            hits = [
+                t for t in hits if allowed_docs is None or self.kb.tasks[t].document in allowed_docs
+            ]
+            if hits:
+                ranked = self._rank_within(q, hits) or hits
+                best = self.kb.tasks[ranked[0]]
+                others = [self.kb.tasks[t] for t in ranked[1:4] if t != best.id]
+                return self._task_answer(best, task_intents, lang, 0.95, others)
+
+        content_weight = sum(self.index.weight(t.f) for t in q.content)
+        # 2. An agency and no topic: what that agency must do.
+        if agencies and (not q.content or content_weight < 1.2 * self.index.max_idf * 0.35):
+            role = None
+            if (
+                "agency_tasks" not in q.intents
+                and len(task_intents) == 1
+                and task_intents[0] in ("lead", "coordinate")
+            ):
+                role = task_intents[0]
+            primary = agencies[0][0]
+            answer = self.agency_overview(primary, lang, role, allowed_docs)
+            if not answer.tasks and role:
+                answer = self.agency_overview(primary, lang, None, allowed_docs)
+            alts = [a for group in agencies for a in group if a != primary][:4]
+            return self._with_agency_suggestions(answer, alts)
+
+        # 3. A document and no topic: list its tasks.
+        if q.documents and (not q.content or "list" in q.intents):
+            doc_id = self._pick_document(q)
+            text = compose.document_listing(self.kb, self.kb.documents[doc_id], lang, None)
+            tasks = [t.id for t in self.kb.tasks_of_document(doc_id)]
+            doc = self.kb.documents[doc_id]
+            return Answer(
+                text,
+                0.9,
+                False,
+                "list",
+                lang,
+                [Source(doc.id, doc.label, "", None, str(doc.level))],
+                tasks,
+            )
+
+        # 4. A topic: rank tasks.
+        allowed = None
+        if allowed_docs is not None:
+            allowed = {t.id for t in self.kb.tasks.values() if t.document in allowed_docs}
+        if agencies and ("agency_tasks" in q.intents):
+            involved = {
+                t.id for group in agencies for a in group[:1] for t, _ in self.kb.tasks_of_agency(a)
+            }
+            allowed = involved if allowed is None else (allowed & involved) or allowed
+        ranked = self.index.score(q.content, allowed, limit=8)
+        if not ranked and allowed is not None:
+            ranked = self.index.score(q.content, None, limit=8)
+        if agencies:
+            ranked = self._boost_agencies(ranked, agencies)
+        if not ranked:
+            return self._refuse(q, lang, [])
+        best = ranked[0]
+        confidence = self._confidence(best, q)
+        others = [
+            self.kb.tasks[s.task_id]
+            for s in ranked[1:4]
+            if self._confidence(s, q) >= SUGGEST_THRESHOLD * 0.8
+        ]
+        if confidence < SUGGEST_THRESHOLD:
+            return self._refuse(q, lang, ranked[:3])
+        task = self.kb.tasks[best.task_id]
+        if confidence < ANSWER_THRESHOLD:
+            return self._task_answer(task, task_intents, lang, confidence, others, unsure=True)
+        same_level_alts = [o for o in others if self._close(ranked, o.id)]
+        return self._task_answer(task, task_intents, lang, confidence, same_level_alts)
+
+    # ---------------------------------------------------------------- helpers
+
+    def _confidence(self, s: Scored, q: Query) -> float:
+        conf = s.coverage * (0.6 + 0.4 * s.bigram_coverage)
+        if len(q.content) == 1:
+            # A single word is thin evidence unless it is rare in the base.
+            rare = self.index.weight(q.content[0].f) / self.index.max_idf
+            conf *= 0.55 + 0.45 * rare
+        return min(conf, 1.0)
+
+    def _close(self, ranked: list[Scored], task_id: str) -> bool:
+        top = ranked[0].score
+        for s in ranked:
+            if s.task_id == task_id:
+                return s.score >= 0.9 * top
+        return False
+
+    def _boost_agencies(self, ranked: list[Scored], agencies: list[list[str]]) -> list[Scored]:
+        named = {a for group in agencies for a in group}
+        out = []
+        for s in ranked:
+            task = self.kb.tasks[s.task_id]
+            if named & (set(task.lead) | set(task.coordinate)):
+                s = Scored(s.task_id, s.score * 1.25, min(1.0, s.coverage + 0.1), s.bigram_coverage)
+            out.append(s)
+        out.sort(key=lambda s: (-s.score, self.index.order[s.task_id]))
+        return out
+
+    def _rank_within(self, q: Query, task_ids: list[str]) -> list[str]:
+        if not q.content:
+            return []
+        scored = self.index.score(q.content, set(task_ids), limit=len(task_ids))
+        rest = [t for t in task_ids if t not in {s.task_id for s in scored}]
+        return [s.task_id for s in scored] + rest
+
+    def _allowed_documents(self, q: Query) -> set[str] | None:
+        if q.documents:
+            return set(q.documents)
+        if not q.levels:
+            levels: set[str] = set()
+            for mention in q.agencies:
+                agency_levels = {self.kb.agencies[a].level for a in mention}
+                if len(mention) == 1 and agency_levels <= {"province", "city", "district"}:
+                    levels |= agency_levels
+            if not levels:
+                return None
+        else:
+            levels = set()
+            for level in q.levels:
+                levels |= QUERY_LEVEL_TO_DOC.get(level, set())
+        docs = {d.id for d in self.kb.documents.values() if d.level in levels}
+        return docs or None
+
+    def _order_agencies(self, mention: set[str], q: Query) -> list[str]:
+        """Candidate agencies of one mention, the likeliest first."""
+        ids = list(mention)
+        doc_levels = set()
+        for level in q.levels:
+            doc_levels |= QUERY_LEVEL_TO_DOC.get(level, set())
+        for doc in q.documents:
+            doc_levels.add(self.kb.documents[doc].level)
+        order = {"central": 0, "any": 1, "province": 2, "city": 3, "district": 4}
+
+        def key(agency_id: str) -> tuple[int, int, int]:
+            agency = self.kb.agencies[agency_id]
+            fits = any(agency.level in AGENCY_LEVELS.get(lv, set()) for lv in doc_levels)
+            has_tasks = bool(self.kb.tasks_of_agency(agency_id))
+            return (
+                0 if fits or not doc_levels else 1,
+                0 if has_tasks else 1,
+                order.get(agency.level, 5),
+            )
+
+        return sorted(ids, key=key)
+
+    def _pick_document(self, q: Query) -> str:
+        order = list(self.kb.documents)
+        return sorted(q.documents, key=order.index)[0]
+
+    def _task_answer(
+        self,
+        task: Task,
+        intents: list[str],
+        lang: str,
+        confidence: float,
+        others: list[Task],
+        unsure: bool = False,
+    ) -> Answer:
+        text = compose.task_card(self.kb, task, intents, lang)
+        suggestions = [self._suggestion(t, lang) for t in others if t.id != task.id]
+        if unsure and suggestions:
+            text += "\n\n" + compose.did_you_mean(lang)
+        elif suggestions and any(
+            self.kb.documents[t.document].level != self.kb.documents[task.document].level
+            for t in others
+        ):
+            text += "\n\n" + compose.ambiguous_hint(lang)
+        intent = intents[0] if len(intents) == 1 else "summary"
+        return Answer(
+            text,
+            confidence,
+            False,
+            intent,
+            lang,  # type: ignore[arg-type]
+            [compose.source_of(self.kb, task)],
+            [task.id],
+            list(dict.fromkeys([*task.lead, *task.coordinate])),
+            suggestions,
+        )
+
+    def _suggestion(self, task: Task, lang: str, score: float = 0.0) -> Suggestion:
+        doc = self.kb.documents[task.document]
+        label = f"{doc.short_names[0] if doc.short_names else doc.label} {task.ref}: {task.title}"
+        return Suggestion(task.id, compose.short(label, 60), score)
+
+    def _refuse(self, q: Query, lang: str, ranked: list[Scored]) -> Answer:
+        suggestions = [
+            self._suggestion(self.kb.tasks[s.task_id], lang, self._confidence(s, q))
+            for s in ranked
+            if self._confidence(s, q) >= SUGGEST_THRESHOLD * 0.6
+        ]
+        text = compose.refusal(lang)
+        if suggestions:
+            text += "\n\n" + compose.did_you_mean(lang)
+        best = self._confidence(ranked[0], q) if ranked else 0.0
+        return Answer(text, best, True, "refuse", lang, suggestions=suggestions)
+
+    def _with_agency_suggestions(self, answer: Answer, alts: list[str]) -> Answer:
+        if not alts:
+            return answer
+        extra = [
+            Suggestion(None, compose.short(self.kb.agencies[a].name, 60), 0.5, a) for a in alts
+        ]
+        return Answer(
+            answer.text,
+            answer.confidence,
+            answer.refused,
+            answer.intent,
+            answer.lang,
+            answer.sources,
+            answer.tasks,
+            answer.agencies,
+            extra,
+        )
+
+    @staticmethod
+    def _dedupe_sources(sources: list[Source]) -> list[Source]:
+        seen: dict[tuple[str, str], Source] = {}
+        for s in sources:
+            seen.setdefault((s.document, s.ref), s)
+        return list(seen.values())

@@ -1,0 +1,44 @@
+"""The engine on the officer-style test set: the bar of the foundation issue.
+
+Re-run whenever matching or thresholds change: a scoring change that silently
+drops answers below the threshold fails here.
+"""
+
+import pytest
+
+from tests.qa.evaluate import evaluate, table
+
+OVERALL = 0.95
+PER_KIND = 0.90
+
+
+@pytest.fixture(scope="module")
+def results():
+    return evaluate()
+
+
+def test_accuracy_per_kind(results, capsys) -> None:
+    outcomes, per_kind = results
+    with capsys.disabled():
+        print("\nQA accuracy on tests/qa/questions.yaml\n" + table(per_kind))
+    misses = [f"[{o.kind}] {o.q!r}: {o.why}" for o in outcomes if not o.ok]
+    ok = sum(v[0] for v in per_kind.values())
+    total = sum(v[1] for v in per_kind.values())
+    assert total >= 150
+    assert ok / total >= OVERALL, "\n".join(misses)
+    for kind, (k_ok, k_n) in per_kind.items():
+        assert k_ok / k_n >= PER_KIND, f"{kind}: {k_ok}/{k_n}\n" + "\n".join(misses)
+
+
+def test_out_of_scope_refusals(results) -> None:
+    outcomes, _ = results
+    oos = [o for o in outcomes if o.kind == "out_of_scope"]
+    assert len(oos) >= 20
+    assert sum(o.ok for o in oos) / len(oos) >= 0.90
+
+
+def test_answers_always_cite_a_source(results) -> None:
+    outcomes, _ = results
+    for o in outcomes:
+        if not o.answer.refused:
+            assert o.answer.sources, o.q
