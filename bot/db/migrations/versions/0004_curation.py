@@ -1,0 +1,25 @@
+"""curation: unanswered questions, ratings, aliases, absences
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-23
+
+Reserved in the migration chain for the curation area; its owner fills in the tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+revision: str = "0004"
+down_revision: str | Sequence[str] | None = "0003"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
