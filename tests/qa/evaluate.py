@@ -1,6 +1,7 @@
 """Score the engine on tests/qa/questions.yaml and print accuracy per kind.
 
-Run directly (`python -m tests.qa.evaluate [-v]`) to see every miss; the test
+Run directly (`python -m tests.qa.evaluate [-v] [FILE]`, FILE defaulting to
+questions.yaml; heldout.yaml is the held-out set) to see every miss; the test
 tests/unit/test_qa_accuracy.py runs the same evaluation and enforces the bar.
 """
 
@@ -19,6 +20,7 @@ from knowledge.loader import load_knowledge
 from knowledge.normalize import fold
 
 QUESTIONS = Path(__file__).resolve().parent / "questions.yaml"
+HELDOUT = Path(__file__).resolve().parent / "heldout.yaml"
 
 
 @dataclass
@@ -58,9 +60,11 @@ def judge(engine: Engine, item: dict) -> Outcome:
     return Outcome(item["q"], kind, True, "", answer)
 
 
-def evaluate(engine: Engine | None = None) -> tuple[list[Outcome], dict[str, tuple[int, int]]]:
+def evaluate(
+    engine: Engine | None = None, path: Path = QUESTIONS
+) -> tuple[list[Outcome], dict[str, tuple[int, int]]]:
     engine = engine or Engine(load_knowledge())
-    items = yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))
+    items = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     outcomes = [judge(engine, item) for item in items]
     per_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for o in outcomes:
@@ -80,7 +84,8 @@ def table(per_kind: dict[str, tuple[int, int]]) -> str:
 
 
 if __name__ == "__main__":
-    outcomes, per_kind = evaluate()
+    files = [a for a in sys.argv[1:] if not a.startswith("-")]
+    outcomes, per_kind = evaluate(path=Path(files[0]) if files else QUESTIONS)
     if "-v" in sys.argv:
         for o in outcomes:
             if not o.ok:
