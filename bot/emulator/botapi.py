@@ -17,6 +17,7 @@ from bot.emulator.formatting import (
     MAX_TEXT_LENGTH,
     EntityParseError,
     parse_text,
+    utf16_len,
 )
 from bot.emulator.limits import EmulatorStats, FloodController, FloodViolation
 from bot.emulator.media import image_size, photo_size
@@ -292,7 +293,7 @@ class BotApi:
         text, entities = self._formatted(params, "text", "parse_mode", "entities")
         if not text:
             raise bad_request("message text is empty")
-        if len(text) > MAX_TEXT_LENGTH:
+        if utf16_len(text) > MAX_TEXT_LENGTH:
             raise bad_request("message is too long")
         content: JSON = {"text": text}
         if entities:
@@ -301,7 +302,7 @@ class BotApi:
 
     def _caption(self, params: Params) -> JSON:
         text, entities = self._formatted(params, "caption", "parse_mode", "caption_entities")
-        if len(text) > MAX_CAPTION_LENGTH:
+        if utf16_len(text) > MAX_CAPTION_LENGTH:
             raise bad_request("message caption is too long")
         content: JSON = {}
         if text:
@@ -484,7 +485,7 @@ class BotApi:
         new["edit_date"] = int(time.time())
         stored.history.append(stored.data)
         stored.data = new
-        self.state.notify()
+        self.state.record_edit(stored)
         return copy.deepcopy(new)
 
     # ================================================================== bot & updates

@@ -144,6 +144,9 @@ class EmulatorState:
         self.blocked: set[int] = set()
         self.messages: dict[tuple[int, int], StoredMessage] = {}
         self.bot_messages: defaultdict[int, list[StoredMessage]] = defaultdict(list)
+        #: per chat, in order: every message the bot sent and every edit it made,
+        #: as ``(kind, message)`` with kind "message" or "edit" and a snapshot view
+        self.activity: defaultdict[int, list[tuple[str, JSON]]] = defaultdict(list)
         self.files: dict[str, StoredFile] = {}
         self.callbacks: dict[str, CallbackRecord] = {}
         self.callback_order: list[str] = []
@@ -253,8 +256,14 @@ class EmulatorState:
         self.messages[(chat_id, stored.message_id)] = stored
         if from_bot:
             self.bot_messages[chat_id].append(stored)
+            self.activity[chat_id].append(("message", stored.view()))
         self.notify()
         return stored
+
+    def record_edit(self, stored: StoredMessage) -> None:
+        """Note that the bot edited ``stored`` (its ``data`` already holds the new version)."""
+        self.activity[stored.chat_id].append(("edit", stored.view()))
+        self.notify()
 
     def get_message(self, chat_id: int, message_id: int) -> StoredMessage | None:
         stored = self.messages.get((chat_id, message_id))
