@@ -1,0 +1,127 @@
+"""The reminder the day before a campaign starts.
+
+:func:`due_reminders` finds confirmed registrations whose edition starts tomorrow
+(Asia/Ho_Chi_Minh; or sooner, as a catch-up after downtime) and that were not reminded
+yet. :func:`send_due_reminders` hands each one to a ``deliver`` coroutine - the
+scheduler's delivery path (flood limits, retries) in the bot - and stamps
+``reminder_sent_at`` only once delivery accepted it, with a conditional UPDATE, so a
+restart or a second replica never reminds twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.engine import SessionFactory, read_session, write_session
+from bot.db.models_volunteers import (
+    CampaignEdition,
+    EditionStatus,
+    RegistrationStatus,
+    VolunteerRegistration,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CampaignReminder:
+    registration_id: int
+    chat_id: int
+    language: str
+    edition_id: int
+    edition_name: str
+    place: str
+    starts_at: dt.datetime
+
+
+async def due_reminders(
+    session: AsyncSession, now: dt.datetime, tz: dt.tzinfo
+) -> list[CampaignReminder]:
+    """Confirmed, not-yet-reminded registrations for editions starting by tomorrow."""
+    local_now = now.astimezone(tz)
+    day_after = dt.datetime.combine(
+        local_now.date() + dt.timedelta(days=2), dt.time(0, 0), tzinfo=tz
+    )
+    rows = (
+        await session.execute(
+            select(VolunteerRegistration, CampaignEdition)
+            .join(CampaignEdition, CampaignEdition.id == VolunteerRegistration.edition_id)
+            .where(
+                VolunteerRegistration.status == RegistrationStatus.confirmed.value,
+                VolunteerRegistration.reminder_sent_at.is_(None),
+                VolunteerRegistration.chat_id.is_not(None),
+                CampaignEdition.status != EditionStatus.cancelled.value,
+                CampaignEdition.starts_at > now,
+                CampaignEdition.starts_at < day_after,
+            )
+            .order_by(CampaignEdition.starts_at, VolunteerRegistration.id)
+        )
+    ).all()
+    return [
+        CampaignReminder(
+            registration_id=reg.id,
+            chat_id=int(reg.chat_id),  # type: ignore[arg-type]
+            language=reg.language,
+            edition_id=edition.id,
+            edition_name=edition.name,
+            place=edition.place,
+            starts_at=edition.starts_at,
+        )
+        for reg, edition in rows
+    ]
+
+
+async def mark_reminded(session: AsyncSession, registration_id: int, now: dt.datetime) -> bool:
+    """Stamp the reminder as sent; False if someone else already did (idempotence)."""
+    result = await session.execute(
+        update(VolunteerRegistration)
+        .where(
+            VolunteerRegistration.id == registration_id,
+            VolunteerRegistration.reminder_sent_at.is_(None),
+        )
+        .values(reminder_sent_at=now)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+Deliver = Callable[[CampaignReminder], Awaitable[bool]]
+
+
+async def send_due_reminders(
+    session_factory: SessionFactory, deliver: Deliver, *, now: dt.datetime, tz: dt.tzinfo
+) -> int:
+    """Deliver every due reminder once; returns how many were handed over.
+
+    Each reminder is claimed (stamped) in its own write transaction before delivery;
+    if delivery refuses it (returns False or raises), the stamp is rolled back so the
+    next tick retries.
+    """
+    async with read_session(session_factory) as session:
+        due = await due_reminders(session, now, tz)
+    sent = 0
+    for reminder in due:
+        try:
+            async with write_session(session_factory) as session:
+                if not await mark_reminded(session, reminder.registration_id, now):
+                    continue
+                if not await deliver(reminder):
+                    raise _Undelivered
+        except _Undelivered:
+            log.warning(
+                "campaign reminder for registration %s not delivered", reminder.registration_id
+            )
+            continue
+        sent += 1
+    if sent:
+        log.info("%d campaign reminder(s) delivered", sent)
+    return sent
+
+
+class _Undelivered(Exception):
+    pass

@@ -1,0 +1,118 @@
+"""Checks of what a volunteer types: phone numbers (Vietnamese formats), names, places.
+
+Every check returns the cleaned value or raises :class:`InvalidInput` carrying a
+reason code; handlers turn the code into a translated message.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+NAME_MAX = 100
+PLACE_MAX = 100
+
+# Mobile numbers: 0 + 9 digits, networks 03x, 05x, 07x, 08x, 09x.
+_MOBILE = re.compile(r"^0[35789]\d{8}$")
+# Fixed lines: 02 + area code + subscriber = 11 digits in all.
+_LANDLINE = re.compile(r"^02\d{9}$")
+_SEPARATORS = re.compile(r"[\s.\-()/]")
+
+BLOOD_GROUPS: tuple[str, ...] = ("O+", "O-", "A+", "A-", "B+", "B-", "AB+", "AB-")
+
+# Skill codes stored in the database; labels are translated in the handlers.
+SKILLS: tuple[str, ...] = (
+    "first_aid",
+    "blood_donation",
+    "disaster_response",
+    "logistics",
+    "medical",
+)
+
+
+@dataclass(frozen=True)
+class InvalidInput(ValueError):
+    reason: str
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+def normalize_phone(raw: str) -> str:
+    """A Vietnamese phone number in E.164 (``+84…``), or :class:`InvalidInput`.
+
+    Accepts ``0912345678``, ``0912 345 678``, ``091.234.5678``, ``+84 912 345 678``,
+    ``84912345678`` and fixed lines such as ``024 3825 1234``.
+    """
+    text = unicodedata.normalize("NFKC", raw or "").strip()
+    if not text:
+        raise InvalidInput("phone_empty")
+    compact = _SEPARATORS.sub("", text)
+    if compact.startswith("+84"):
+        national = "0" + compact[3:]
+    elif compact.startswith("0084"):
+        national = "0" + compact[4:]
+    elif compact.startswith("84") and len(compact) in (11, 12):
+        national = "0" + compact[2:]
+    else:
+        national = compact
+    if national.startswith("00"):
+        raise InvalidInput("phone_foreign")
+    if not national.isdigit() or not national.isascii():
+        raise InvalidInput("phone_chars")
+    if _MOBILE.match(national) or _LANDLINE.match(national):
+        return "+84" + national[1:]
+    raise InvalidInput("phone_format")
+
+
+def display_phone(e164: str) -> str:
+    """``+84912345678`` → ``0912 345 678`` (national form, grouped)."""
+    if not e164.startswith("+84"):
+        return e164
+    national = "0" + e164[3:]
+    if len(national) == 10:
+        return f"{national[:4]} {national[4:7]} {national[7:]}"
+    return f"{national[:3]} {national[3:7]} {national[7:]}"
+
+
+def _clean_text(raw: str, limit: int) -> str:
+    text = unicodedata.normalize("NFC", raw or "")
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
+    text = " ".join(text.split())
+    if not text:
+        raise InvalidInput("empty")
+    if len(text) > limit:
+        raise InvalidInput("too_long")
+    return text
+
+
+def clean_name(raw: str) -> str:
+    """A full name: letters (any script, with diacritics), spaces, apostrophes, hyphens, dots."""
+    name = _clean_text(raw, NAME_MAX)
+    if any(ch.isdigit() for ch in name):
+        raise InvalidInput("name_digits")
+    letters = [ch for ch in name if ch.isalpha()]
+    if len(letters) < 2:
+        raise InvalidInput("name_short")
+    if any(not (ch.isalpha() or ch in " '’-." or unicodedata.category(ch) == "Mn") for ch in name):
+        raise InvalidInput("name_chars")
+    return name
+
+
+def clean_place(raw: str) -> str:
+    """A commune/ward or district/province name."""
+    place = _clean_text(raw, PLACE_MAX)
+    if sum(ch.isalpha() for ch in place) < 2:
+        raise InvalidInput("place_short")
+    return place
+
+
+def normalize_blood_group(raw: str) -> str:
+    """``o+``, ``O +``, ``AB-``, ``ab âm`` → canonical group, or :class:`InvalidInput`."""
+    text = unicodedata.normalize("NFC", raw or "").strip().upper()
+    text = text.replace("DƯƠNG", "+").replace("ÂM", "-").replace(" ", "")
+    text = text.replace("RH", "")
+    if text in BLOOD_GROUPS:
+        return text
+    raise InvalidInput("blood_group")
