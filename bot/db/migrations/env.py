@@ -18,7 +18,7 @@ from sqlalchemy import pool
 from sqlalchemy.engine import Connection
 
 import bot.db.models_scheduler  # noqa: F401  (scheduler tables in the metadata)
-import bot.db.models_volunteers  # volunteer tables in the metadata
+from bot.db import models_volunteers  # noqa: F401  (volunteer tables in the metadata)
 from bot.db.engine import make_engine, normalize_url
 from bot.db.models import Base
 
