@@ -4,6 +4,7 @@ Commands:
   (none) / run      run the bot (Telegram when a token is set; otherwise the question prompt)
   ask [QUESTION]    answer one question (``--json``, ``--batch FILE``); no question: a prompt
   kb check          validate the knowledge base and print counts per document
+  db upgrade        migrate the database to the latest revision (also: db current, db sync)
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ commands:
   run                run the bot (the default)
   ask [QUESTION]     answer a question; --json for JSON, --batch FILE for many
   kb check           validate the knowledge base
+  db upgrade         migrate the database (db current, db sync)
 """
 
 
@@ -37,6 +39,10 @@ def main(argv: list[str] | None = None) -> int:
         from knowledge.cli import main_kb_check
 
         return main_kb_check(args)
+    if command == "db":
+        from bot.db.cli import main_db
+
+        return main_db(args)
     if command == "run":
         from knowledge.cli import main_ask
 
