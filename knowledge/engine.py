@@ -80,8 +80,11 @@ class Engine:
         extra_vocab = {w for key in self.agency_table.entries for w in key}
         extra_vocab |= {w for key in self.document_table.entries for w in key}
         self.index = TaskIndex(tasks, self.lexicon, extra_vocab)
+        compounds = {b for doc in self.index.docs.values() for b in doc.bigrams}
+        for key in self.agency_table.entries:
+            compounds.update(zip(key, key[1:], strict=False))
         self.reader = QueryReader(
-            self.lexicon, self.agency_table, self.document_table, self.index.correct
+            self.lexicon, self.agency_table, self.document_table, self.index.correct, compounds
         )
         self.ref_index: dict[str, list[str]] = {}
         for task in kb.tasks.values():

@@ -21,6 +21,7 @@ class Lexicon:
     levels: dict[str, list[str]]  # level → cue phrases
     stopwords_vi: frozenset[str]
     stopwords_en: frozenset[str]
+    function_words: frozenset[str] = frozenset()  # stopwords never kept as word parts
 
 
 @lru_cache(maxsize=4)
@@ -33,4 +34,5 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         levels={k: [str(c) for c in v] for k, v in data["levels"].items()},
         stopwords_vi=frozenset(fold(data["stopwords_vi"]).split()),
         stopwords_en=frozenset(fold(data["stopwords_en"]).split()),
+        function_words=frozenset(fold(data.get("function_words", "")).split()),
     )

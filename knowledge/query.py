@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from knowledge.analyze import Tok, analyze, folded_key
 from knowledge.lexicon import Lexicon
@@ -76,15 +76,19 @@ _VIET_HINTS = frozenset(
 
 
 class PhraseTable:
-    """Folded token tuples → values, matched longest-first over a token list."""
+    """Folded token tuples → values, matched longest-first over a token list.
+
+    Exact matches are taken first over the whole question; only then are the
+    remaining tokens matched fuzzily, token by token (a typo in one or two
+    syllables of a long name), so a typo never wins over an exact shorter name.
+    """
 
     FUZZY_MAX_TOKENS = 8
-    FUZZY_CUTOFF = 86
 
     def __init__(self) -> None:
         self.entries: dict[tuple[str, ...], set[str]] = {}
         self.max_len = 0
-        self._buckets: dict[tuple[int, str], list[tuple[str, ...]]] | None = None
+        self._buckets: dict[tuple[int, int, str], list[tuple[str, ...]]] | None = None
 
     def add(self, key: tuple[str, ...], value: str) -> None:
         if not key:
@@ -97,39 +101,63 @@ class PhraseTable:
         self, toks: list[Tok], used: list[bool], fuzzy: bool = False
     ) -> list[tuple[int, int, set[str]]]:
         """Non-overlapping matches (start, end, values), longest first, marking ``used``."""
+        found = self._scan(toks, used, self.entries.get)
+        if fuzzy:
+            found += self._scan(toks, used, self._fuzzy, min_len=2)
+        found.sort()
+        return found
+
+    def _scan(self, toks, used, lookup, min_len: int = 1) -> list[tuple[int, int, set[str]]]:
         found = []
         n = len(toks)
-        for length in range(min(self.max_len, n), 0, -1):
+        top = min(self.max_len, n, self.FUZZY_MAX_TOKENS if min_len > 1 else n)
+        for length in range(top, min_len - 1, -1):
             for start in range(0, n - length + 1):
                 if any(used[start : start + length]):
                     continue
-                key = tuple(t.f for t in toks[start : start + length])
-                values = self.entries.get(key)
-                if values is None and fuzzy and 2 <= length <= self.FUZZY_MAX_TOKENS:
-                    values = self._fuzzy(key)
+                values = lookup(tuple(t.f for t in toks[start : start + length]))
                 if values:
                     for i in range(start, start + length):
                         used[i] = True
                     found.append((start, start + length, set(values)))
-        found.sort()
         return found
 
     def _fuzzy(self, key: tuple[str, ...]) -> set[str] | None:
-        """A phrase of the same length and first letter within a small edit distance."""
-        text = " ".join(key)
-        if len(text) < 6:
-            return None
+        """An entry of the same length whose tokens are equal but for one or two typos.
+
+        A differing token must be at least 4 letters long and within one edit
+        (two for words of 7 letters or more); at most one token in three may differ,
+        and the first or the last token must be exact.
+        """
         if self._buckets is None:
             self._buckets = {}
             for cand in self.entries:
-                self._buckets.setdefault((len(cand), cand[0][:1]), []).append(cand)
-        bucket = self._buckets.get((len(key), key[0][:1]))
-        if not bucket:
-            return None
-        best = process.extractOne(
-            text, [" ".join(c) for c in bucket], scorer=fuzz.ratio, score_cutoff=self.FUZZY_CUTOFF
-        )
-        return self.entries[bucket[best[2]]] if best else None
+                if len(cand) >= 2:
+                    self._buckets.setdefault((len(cand), 0, cand[0]), []).append(cand)
+                    self._buckets.setdefault((len(cand), 1, cand[-1]), []).append(cand)
+        n = len(key)
+        allowed = max(1, n // 3)
+        seen: set[tuple[str, ...]] = set()
+        for bucket_key in ((n, 0, key[0]), (n, 1, key[-1])):
+            for cand in self._buckets.get(bucket_key, ()):
+                if cand in seen:
+                    continue
+                seen.add(cand)
+                diffs = 0
+                for a, b in zip(key, cand, strict=True):
+                    if a == b:
+                        continue
+                    diffs += 1
+                    if diffs > allowed or min(len(a), len(b)) < 4:
+                        diffs = allowed + 1
+                        break
+                    limit = 2 if min(len(a), len(b)) >= 7 else 1
+                    if Levenshtein.distance(a, b, score_cutoff=limit) > limit:
+                        diffs = allowed + 1
+                        break
+                if 0 < diffs <= allowed:
+                    return self.entries[cand]
+        return None
 
 
 @dataclass
@@ -174,8 +202,12 @@ class QueryReader:
         agencies: PhraseTable,
         documents: PhraseTable,
         correct,  # callable: folded token → corrected folded token or None
+        compounds: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset(),
     ) -> None:
         self.lexicon = lexicon
+        # Two-syllable words of the knowledge base (cơ quan, quán triệt, báo cáo, sơ kết):
+        # a syllable inside one is a word part, not a level cue or a stopword.
+        self.compounds = compounds
         self.agencies = agencies
         self.documents = documents
         self.correct = correct
@@ -184,9 +216,16 @@ class QueryReader:
             for cue in cues:
                 self.intents.add(folded_key(cue, lexicon), intent)
         self.levels = PhraseTable()
+        self._level_accents: dict[str, set[str]] = {}
         for level, cues in lexicon.levels.items():
             for cue in cues:
-                self.levels.add(folded_key(cue, lexicon), level)
+                key = folded_key(cue, lexicon)
+                self.levels.add(key, level)
+                if len(key) == 1:
+                    for tok in analyze(cue, lexicon):
+                        if tok.a is not None:
+                            self._level_accents.setdefault(tok.f, set()).add(tok.a)
+        self._level_tokens = {w for k in self.levels.entries for w in k}
         self.english = PhraseTable()
         self._english_vi: dict[str, list[Tok]] = {}
         for phrase, vi in lexicon.english.items():
@@ -217,15 +256,53 @@ class QueryReader:
             for v in sorted(vs):
                 if v not in intents:
                     intents.append(v)
-        levels = {v for _, _, vs in self.levels.find(toks, used) for v in vs}
-        rest = [t for t, u in zip(toks, used, strict=True) if not u]
+        levels = set()
+        for start, end, vs in self.levels.find(toks, used):
+            if end - start == 1 and self._not_a_level(toks, used, start):
+                used[start] = False
+                continue
+            levels |= vs
+        stop = self.lexicon.stopwords_vi | (self.lexicon.stopwords_en if lang == "en" else set())
+        keep = [
+            not u and (t.f not in stop or self._in_compound(toks, used, i, stop))
+            for i, (t, u) in enumerate(zip(toks, used, strict=True))
+        ]
+        rest = [t for t, k in zip(toks, keep, strict=True) if k]
         english_words = 0
         if lang == "en":
             rest, english_words = self._translate(rest)
-        stop = self.lexicon.stopwords_vi | (self.lexicon.stopwords_en if lang == "en" else set())
         ref_tokens = {p for r in refs for p in r.split(".")}
         content = [t for t in rest if t.f not in stop and t.f not in ref_tokens]
         return Query(text, lang, content, intents, levels, documents, agencies, refs, english_words)
+
+    def _in_compound(self, toks: list[Tok], used: list[bool], i: int, stop: frozenset) -> bool:
+        """Whether toks[i] forms a two-syllable word of the base with a free neighbour."""
+        if not self.compounds or toks[i].f in self.lexicon.function_words:
+            return False
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(toks) and not used[j] and toks[j].f not in stop:
+                pair = (toks[j].f, toks[i].f) if j < i else (toks[i].f, toks[j].f)
+                if pair in self.compounds:
+                    return True
+        return False
+
+    def _not_a_level(self, toks: list[Tok], used: list[bool], i: int) -> bool:
+        """A one-syllable level cue that is really part of another word.
+
+        Typed with diacritics, the tone must agree (quận, not quán or quản); typed
+        without, the syllable must not form a word of the base with its neighbour
+        (cơ quan, quản lý, tình nguyện), unless that neighbour is itself a place cue.
+        """
+        tok = toks[i]
+        accents = self._level_accents.get(tok.f)
+        if tok.a is not None and accents and tok.a not in accents:
+            return True
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(toks) and not used[j] and toks[j].f not in self._level_tokens:
+                pair = (toks[j].f, tok.f) if j < i else (tok.f, toks[j].f)
+                if pair in self.compounds:
+                    return True
+        return False
 
     def _fix(self, tok: Tok) -> Tok:
         if tok.f in self.known:
