@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     webhook_secret: SecretStr | None = None
     log_level: str = "INFO"
+    # Throttle outgoing requests to Telegram's limits (PTB AIORateLimiter: ~30/s overall,
+    # 20/min per group, retries on 429). Off only for measurements against the emulator.
+    rate_limit: bool = True
 
     @field_validator("admin_user_ids", mode="before")
     @classmethod

@@ -1,13 +1,24 @@
 """What every handler needs: the services, the user's language, sending split HTML.
 
-The services (settings, engine, knowledge base) hang on the Application itself
+The services (settings, engine, knowledge base, clock, and whatever other areas open
+at start-up, such as the database) hang on the Application itself
 (:class:`BotApplication`), not in ``bot_data``, so a persistence that restores
 ``bot_data`` can never drop them.
+
+Hooks for other areas (see also the top of ``bot/app.py``):
+
+- ``services.startup`` / ``services.shutdown``: ``async def hook(application)``, run in
+  ``post_init`` (before the bot takes updates) / ``post_shutdown``, in list order.
+  Open the database there and keep it in ``services.db``.
+- ``services.commands``: :class:`CommandSpec` entries shown in the Telegram menu
+  (setMyCommands, Vietnamese default and English).
+- ``services.extras``: a dict for any other long-lived object of an area.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +26,7 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, ContextTypes
 
+from bot.clock import SYSTEM_CLOCK, Clock
 from bot.i18n import normalize_lang
 from handlers.callbacks import Resolver
 from handlers.render import split_message
@@ -32,11 +44,29 @@ LANG_KEY = "lang"  # context.user_data key of the chosen language
 PENDING_KEY = "pending"  # what the next plain text answers: "agency" after a bare /coquan
 
 
+Hook = Callable[["BotApplication"], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    """A command for the Telegram menu; ``description`` is an English msgid (N_)."""
+
+    command: str
+    description: str
+
+
 @dataclass
 class Services:
     settings: Settings
     engine: Engine
     kb: KnowledgeBase
+    clock: Clock = SYSTEM_CLOCK
+    #: the database handle, opened by the persistence area in a startup hook
+    db: Any = None
+    startup: list[Hook] = field(default_factory=list)
+    shutdown: list[Hook] = field(default_factory=list)
+    commands: list[CommandSpec] = field(default_factory=list)
+    extras: dict[str, Any] = field(default_factory=dict)
     resolver: Resolver = field(init=False)
 
     def __post_init__(self) -> None:

@@ -1,0 +1,119 @@
+"""The end-to-end harness: the real bot, unmodified, polling the local Bot API emulator.
+
+Use it from any test (the ``bot`` fixture in ``tests/e2e/conftest.py`` wraps it)::
+
+    from tests.harness import BotHarness
+
+    async with BotHarness.start(admin_ids={42}, database_url=url, clock=clock) as bot:
+        lan = bot.chat(first_name="Lan")              # a new user in a private chat
+        admin = bot.chat(user_id=42)                   # a chat with a given user id
+        await lan.send("ai chu tri ra soat luat?")     # text, or "/hoi …" (a command)
+        reply = await lan.reply()                      # next message the bot sent here
+        assert "Bộ Nội vụ" in reply.text and "Thời hạn" in reply.labels[0]
+        await lan.press("Thời hạn")                    # press a button by (part of) its label
+        answer = await lan.callback_answer()           # answerCallbackQuery of that press
+        edited = await lan.edit()                      # the next edit of a bot message
+        await lan.send_sticker(); await lan.send_photo()
+        lan.press_data("t:forged:x")                   # a forged button press
+
+What it gives you:
+
+- ``bot.emulator``: the :class:`~bot.emulator.Emulator` (``stats``, ``flood``,
+  ``commands()``, ``file_bytes()``, ``group_chat()``, ``block()``);
+- ``bot.application``: the running PTB Application (``application.services`` holds
+  settings, engine, clock, db…);
+- ``bot.settings``: the :class:`~bot.settings.Settings` it runs with.
+
+Options of :meth:`BotHarness.start`: ``admin_ids``, ``database_url``, ``clock`` (e.g. a
+``ManualClock``), ``areas`` (register functions; default: ``bot.app.AREAS``, i.e. the
+whole bot), ``enforce_flood`` (429s from the emulator), ``rate_limit`` (PTB's limiter;
+off by default so tests are fast), ``settings`` (extra Settings fields). Everything
+waits on conditions with timeouts; stopping is clean (no task left running).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Iterable
+from functools import lru_cache
+from typing import Any
+
+from bot.app import Register, build_application, start_polling, stop_polling
+from bot.clock import SYSTEM_CLOCK, Clock
+from bot.emulator import ChatHandle, Emulator
+from bot.settings import Settings
+from handlers.context import BotApplication, Services
+
+
+@lru_cache(maxsize=1)
+def shared_knowledge() -> tuple[Any, Any]:
+    """(knowledge base, engine), loaded once per test session: they are immutable."""
+    from knowledge.engine import Engine
+    from knowledge.loader import load_knowledge
+
+    kb = load_knowledge()
+    return kb, Engine(kb)
+
+
+class BotHarness:
+    def __init__(self, emulator: Emulator, application: BotApplication, settings: Settings) -> None:
+        self.emulator = emulator
+        self.application = application
+        self.settings = settings
+
+    @property
+    def services(self) -> Services:
+        return self.application.services
+
+    def chat(
+        self,
+        user_id: int | None = None,
+        first_name: str = "Lan",
+        *,
+        language_code: str | None = "vi",
+        username: str | None = None,
+    ) -> ChatHandle:
+        """A user's private chat with the bot (a fresh user unless ``user_id`` is given)."""
+        return self.emulator.private_chat(
+            user_id, first_name, language_code=language_code, username=username
+        )
+
+    @classmethod
+    @contextlib.asynccontextmanager
+    async def start(
+        cls,
+        *,
+        admin_ids: Iterable[int] = (),
+        database_url: str | None = None,
+        clock: Clock = SYSTEM_CLOCK,
+        areas: list[Register] | None = None,
+        enforce_flood: bool = False,
+        rate_limit: bool = False,
+        settings: dict[str, Any] | None = None,
+    ) -> AsyncIterator[BotHarness]:
+        emulator = await Emulator(enforce_flood=enforce_flood).start()
+        fields: dict[str, Any] = {
+            "telegram_bot_token": emulator.token,
+            "telegram_base_url": emulator.base_url,
+            "admin_user_ids": ",".join(str(i) for i in admin_ids),
+            "rate_limit": rate_limit,
+            **(settings or {}),
+        }
+        if database_url is not None:
+            fields["database_url"] = database_url
+        config = Settings(_env_file=None, **fields)  # type: ignore[call-arg]
+        kb, engine = shared_knowledge()
+        services = Services(settings=config, engine=engine, kb=kb, clock=clock)
+        application = build_application(config, services=services, areas=areas)
+        started = False
+        try:
+            await start_polling(application, poll_timeout=5)
+            started = True
+            await emulator.wait_polling()
+            yield cls(emulator, application, config)
+        finally:
+            try:
+                if started:
+                    await stop_polling(application)
+            finally:
+                await emulator.stop()
