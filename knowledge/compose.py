@@ -10,7 +10,7 @@ from knowledge.base import KnowledgeBase
 from knowledge.i18n import fmt_date, tr
 from knowledge.model import Agency, Deadline, Document, Task
 
-MAX_TITLE = 220
+MAX_TITLE = 320
 
 LEVEL_NAMES = {
     "party_central": "Party Central (Secretariat)",
@@ -146,7 +146,11 @@ def agency_overview(
         role_label = tr(lang, "lead") if task_role == "lead" else tr(lang, "coordinate")
         deadline = kb.deadline(task.id)
         due = f"; {deadline.text}" if deadline.text else ""
-        lines.append(f"• [{role_label}] {short(task.title, 160)} ({task.ref}{due})")
+        limit = 300 if len(items) <= 6 else 160
+        line = f"• [{role_label}] {short(task.title, limit)} ({task.ref}{due})"
+        if task.output:
+            line += " — " + tr(lang, "Main output: {output}", output=short(task.output, 160))
+        lines.append(line)
     return "\n".join(lines)
 
 

@@ -161,6 +161,12 @@ class Engine:
     # --------------------------------------------------------------- decision
 
     def _decide(self, q: Query, lang: str) -> Answer:
+        if "person" in q.intents or ("count" in q.intents and "list" not in q.intents):
+            # Names of office holders, contacts and figures are not in the documents.
+            return self._refuse(q, lang, [])
+        if "agency_tasks" in q.intents and not q.agencies and self.reader.unknown_agency(q):
+            # "What must <an agency the documents never name> do?"
+            return self._refuse(q, lang, [])
         allowed_docs = self._allowed_documents(q)
         agencies = [self._order_agencies(m, q) for m in q.agencies]
         agencies = [a for a in agencies if a]
@@ -179,8 +185,9 @@ class Engine:
                 return self._task_answer(best, task_intents, lang, 0.95, others)
 
         content_weight = sum(self.index.weight(t.f) for t in q.content)
-        # 2. An agency and no topic: what that agency must do.
-        if agencies and (not q.content or content_weight < 1.2 * self.index.max_idf * 0.35):
+        weak_content = not q.content or content_weight < 1.2 * self.index.max_idf * 0.35
+        # 2. An agency and "what must it do" (or no real topic): that agency's duties.
+        if agencies and (weak_content or ("agency_tasks" in q.intents and not task_intents)):
             role = None
             if (
                 "agency_tasks" not in q.intents
@@ -188,10 +195,15 @@ class Engine:
                 and task_intents[0] in ("lead", "coordinate")
             ):
                 role = task_intents[0]
-            primary = agencies[0][0]
-            answer = self.agency_overview(primary, lang, role, allowed_docs)
+            primary = self._primary_agency(agencies, allowed_docs)
+            docs = allowed_docs
+            if docs is not None and not any(
+                t.document in docs for t, _ in self.kb.tasks_of_agency(primary)
+            ):
+                docs = None  # the agency has no duty there: show all it has
+            answer = self.agency_overview(primary, lang, role, docs)
             if not answer.tasks and role:
-                answer = self.agency_overview(primary, lang, None, allowed_docs)
+                answer = self.agency_overview(primary, lang, None, docs)
             alts = [a for group in agencies for a in group if a != primary][:4]
             return self._with_agency_suggestions(answer, alts)
 
@@ -277,9 +289,29 @@ class Engine:
         rest = [t for t in task_ids if t not in {s.task_id for s in scored}]
         return [s.task_id for s in scored] + rest
 
+    def _primary_agency(self, agencies: list[list[str]], docs: set[str] | None) -> str:
+        """The first named agency that has duties (in ``docs`` when it has any there)."""
+        flat = [a for group in agencies for a in group[:1]]
+        for agency_id in flat:
+            items = self.kb.tasks_of_agency(agency_id)
+            if items and (docs is None or any(t.document in docs for t, _ in items)):
+                return agency_id
+        for agency_id in flat:
+            if self.kb.tasks_of_agency(agency_id):
+                return agency_id
+        return flat[0]
+
     def _allowed_documents(self, q: Query) -> set[str] | None:
+        level_docs = self._level_documents(q)
         if q.documents:
-            return set(q.documents)
+            named = set(q.documents)
+            if level_docs and not named & level_docs:
+                # "Thành ủy … thực hiện KL 44": the plan of that level, not KL 44 itself.
+                return level_docs
+            return named
+        return level_docs
+
+    def _level_documents(self, q: Query) -> set[str] | None:
         if not q.levels:
             levels: set[str] = set()
             for mention in q.agencies:

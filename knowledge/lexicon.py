@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
-from knowledge.normalize import fold
+from knowledge.normalize import accent_key, fold, has_diacritics
 
 LEXICON_FILE = Path(__file__).resolve().parent / "data" / "lexicon.yaml"
 
@@ -22,6 +22,8 @@ class Lexicon:
     stopwords_vi: frozenset[str]
     stopwords_en: frozenset[str]
     function_words: frozenset[str] = frozenset()  # stopwords never kept as word parts
+    # first word of an agency's name (folded) → its accent keys ("sở", "bộ", "ministry")
+    agency_heads: dict[str, set[str]] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=4)
@@ -35,4 +37,14 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         stopwords_vi=frozenset(fold(data["stopwords_vi"]).split()),
         stopwords_en=frozenset(fold(data["stopwords_en"]).split()),
         function_words=frozenset(fold(data.get("function_words", "")).split()),
+        agency_heads=_heads(data.get("agency_heads", [])),
     )
+
+
+def _heads(words: list[str]) -> dict[str, set[str]]:
+    heads: dict[str, set[str]] = {}
+    for word in words:
+        keys = heads.setdefault(fold(word), set())
+        if has_diacritics(word):
+            keys.add(accent_key(word.casefold()))
+    return heads

@@ -171,6 +171,7 @@ class Query:
     agencies: list[set[str]]  # one set of candidate agency ids per mention
     refs: list[str]  # normalised references like "ii.2" or "iii.1.b"
     english_words: int = 0
+    free: list[Tok] | None = None  # tokens no name, cue or level claimed (stopwords included)
 
 
 def detect_language(text: str) -> str:
@@ -273,7 +274,21 @@ class QueryReader:
             rest, english_words = self._translate(rest)
         ref_tokens = {p for r in refs for p in r.split(".")}
         content = [t for t in rest if t.f not in stop and t.f not in ref_tokens]
-        return Query(text, lang, content, intents, levels, documents, agencies, refs, english_words)
+        free = [t for t, u in zip(toks, used, strict=True) if not u]
+        return Query(
+            text, lang, content, intents, levels, documents, agencies, refs, english_words, free
+        )
+
+    def unknown_agency(self, q: Query) -> bool:
+        """Whether the question names an agency (Sở X, Bộ Y, Ministry of Z) the base lacks."""
+        free = q.free or []
+        heads = self.lexicon.agency_heads
+        for i, tok in enumerate(free[:-1]):
+            nxt = free[i + 1]
+            if tok.f in heads and nxt.f.isalpha() and nxt.f not in self.lexicon.stopwords_vi:
+                if tok.a is None or tok.a in heads[tok.f]:
+                    return True
+        return False
 
     def _in_compound(self, toks: list[Tok], used: list[bool], i: int, stop: frozenset) -> bool:
         """Whether toks[i] forms a two-syllable word of the base with a free neighbour."""
