@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 
 import bot.db.models_scheduler  # noqa: F401  (scheduler tables in the metadata)
 from bot.db import models_volunteers  # noqa: F401  (volunteer tables in the metadata)
+from bot.db import models_curation  # noqa: F401  (curation tables in the metadata)
 from bot.db.engine import make_engine, normalize_url
 from bot.db.models import Base
 
