@@ -1,7 +1,9 @@
 """Command-line entry point: ``python -m bot [command]`` (also the ``kl44-bot`` script).
 
 Commands:
-  (none) / run      run the bot (Telegram when a token is set; otherwise the question prompt)
+  (none) / run      run the bot on Telegram (polling, or webhook when WEBHOOK_URL is set);
+                    with no TELEGRAM_BOT_TOKEN: how to get one, then the demo
+  demo              the whole bot against the local emulator, chatted with from the terminal
   ask [QUESTION]    answer one question (``--json``, ``--batch FILE``); no question: a prompt
   kb check          validate the knowledge base and print counts per document
   db upgrade        migrate the database to the latest revision (also: db current, db sync)
@@ -14,7 +16,8 @@ import sys
 USAGE = """usage: python -m bot [command]
 
 commands:
-  run                run the bot (the default)
+  run                run the bot (the default); without a token it explains and runs the demo
+  demo               try the whole bot from the terminal (local emulator, no account needed)
   ask [QUESTION]     answer a question; --json for JSON, --batch FILE for many
   kb check           validate the knowledge base
   db upgrade         migrate the database (db current, db sync)
@@ -43,13 +46,52 @@ def main(argv: list[str] | None = None) -> int:
         from bot.db.cli import main_db
 
         return main_db(args)
-    if command == "run":
-        from knowledge.cli import main_ask
+    if command == "demo":
+        from bot.demo import main_demo
 
-        print("Telegram is not wired yet: opening the question prompt.", file=sys.stderr)
-        return main_ask([])
+        return main_demo(args)
+    if command == "run":
+        return main_run(args)
     print(USAGE, file=sys.stderr)
     return 2
+
+
+def main_run(args: list[str]) -> int:
+    from pydantic import ValidationError
+
+    from bot.i18n import tb
+    from bot.logs import configure_logging
+    from bot.settings import load_settings
+
+    if args:
+        print(USAGE, file=sys.stderr)
+        return 2
+    try:
+        settings = load_settings()
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        print(f"invalid settings: {problems}", file=sys.stderr)
+        return 2
+    if not settings.token:
+        lang = settings.default_language
+        print(tb(lang, "No TELEGRAM_BOT_TOKEN is set, so the bot cannot connect to Telegram."))
+        print(
+            tb(
+                lang,
+                "To get a token: open https://t.me/BotFather in Telegram, send /newbot, follow "
+                "the steps, and put the token in .env as TELEGRAM_BOT_TOKEN=… (see .env.example).",
+            )
+        )
+        print(tb(lang, "Starting the local demo instead."), flush=True)
+        from bot.demo import main_demo
+
+        return main_demo([])
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    configure_logging(settings.log_level, secrets=[settings.token, secret])
+    from bot.app import run
+
+    run(settings)
+    return 0
 
 
 if __name__ == "__main__":
