@@ -40,6 +40,11 @@ class Settings(BaseSettings):
     # Throttle outgoing requests to Telegram's limits (PTB AIORateLimiter: ~30/s overall,
     # 20/min per group, retries on 429). Off only for measurements against the emulator.
     rate_limit: bool = True
+    # Curation: where the knowledge base's files live (default: knowledge/data in the
+    # package), reloaded from there by /taiknowledge; the key of the pseudonymous ids of
+    # askers in the unanswered-questions log (default: a random per-install salt in the DB).
+    knowledge_dir: str | None = None
+    pseudonym_secret: SecretStr | None = None
 
     @field_validator("admin_user_ids", mode="before")
     @classmethod
@@ -56,14 +61,16 @@ class Settings(BaseSettings):
                 raise ValueError("ADMIN_USER_IDS must be integers separated by commas") from None
         return value
 
-    @field_validator("telegram_bot_token", "webhook_secret", mode="before")
+    @field_validator("telegram_bot_token", "webhook_secret", "pseudonym_secret", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         if isinstance(value, str) and not value.strip():
             return None
         return value
 
-    @field_validator("telegram_base_url", "telegram_base_file_url", "webhook_url", mode="before")
+    @field_validator(
+        "telegram_base_url", "telegram_base_file_url", "webhook_url", "knowledge_dir", mode="before"
+    )
     @classmethod
     def _blank_url_is_none(cls, value: object) -> object:
         if isinstance(value, str):
