@@ -23,6 +23,7 @@ _ALNUM = re.compile(r"^([a-z]+)(\d+)$")
 class Tok:
     f: str  # folded: lowercase, no diacritics, đ → d
     a: str | None  # accent key when the token was typed with diacritics, else None
+    alt: str | None = None  # another folded reading (from an English word with two senses)
 
     @property
     def plain(self) -> bool:

@@ -111,6 +111,9 @@ class TaskIndex:
                 break
             candidates |= self.postings.get(token, frozenset())
             remaining -= w
+        for tok in content:
+            if tok.alt is not None:
+                candidates |= self.postings.get(tok.alt, frozenset())
         return candidates
 
     def score(
@@ -124,7 +127,7 @@ class TaskIndex:
             candidates &= allowed
         weights = [self.weight(t.f) for t in content]
         total = sum(weights) or 1.0
-        bigrams = list(zip((t.f for t in content), (t.f for t in content[1:]), strict=False))
+        bigrams = list(zip(content, content[1:], strict=False))
         results: list[Scored] = []
         for task_id in candidates:
             doc = self.docs[task_id]
@@ -136,11 +139,21 @@ class TaskIndex:
                         hit = doc.fold.get(tok.f, 0.0) * ACCENT_MISMATCH
                 else:
                     hit = doc.fold.get(tok.f, 0.0)
+                    if tok.alt is not None:
+                        hit = max(hit, doc.fold.get(tok.alt, 0.0))
                 matched += w * hit
             coverage = matched / total
-            bi_hits = sum(1 for b in bigrams if b in doc.bigrams)
+            bi_hits = sum(1 for x, y in bigrams if _bigram_in(x, y, doc.bigrams))
             bi_cov = bi_hits / len(bigrams) if bigrams else (1.0 if coverage > 0 else 0.0)
             score = (matched + 0.5 * bi_hits * (total / max(len(content), 1))) / self.norm[task_id]
             results.append(Scored(task_id, score, coverage, bi_cov))
         results.sort(key=lambda s: (-s.score, self.order[s.task_id]))
         return results[:limit]
+
+
+def _bigram_in(x: Tok, y: Tok, bigrams: set[tuple[str, str]]) -> bool:
+    if (x.f, y.f) in bigrams:
+        return True
+    if x.alt is None and y.alt is None:
+        return False
+    return any((a, b) in bigrams for a in (x.f, x.alt) for b in (y.f, y.alt) if a and b)

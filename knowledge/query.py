@@ -232,7 +232,7 @@ class QueryReader:
         for phrase, vi in lexicon.english.items():
             key = tuple(phrase.split())
             self.english.add(key, phrase)
-            self._english_vi[phrase] = analyze(vi, lexicon)
+            self._english_vi[phrase] = _with_alternatives(vi, lexicon)
         self.known = (
             {w for k in self.intents.entries for w in k}
             | {w for k in self.levels.entries for w in k}
@@ -249,9 +249,22 @@ class QueryReader:
             toks = [self._fix(t) for t in toks]
         used = [False] * len(toks)
         refs = find_refs(text)
+        agency_hits: list[tuple[int, int, set[str]]] = []
+        intents_found: list[tuple[int, int, set[str]]] = []
+        english_words = 0
+        if lang == "en":
+            # English names and question cues first, on the words as typed; the rest is
+            # put into Vietnamese and read like a Vietnamese question.
+            agency_hits = self.agencies.find(toks, used)
+            intents_found = self.intents.find(toks, used)
+            toks, english_words = self._translate(
+                [t for t, u in zip(toks, used, strict=True) if not u]
+            )
+            used = [False] * len(toks)
         documents = {v for _, _, vs in self.documents.find(toks, used) for v in vs}
-        agencies = [vs for _, _, vs in self.agencies.find(toks, used, fuzzy=True)]
-        intents_found = self.intents.find(toks, used, fuzzy=True)
+        agency_hits += self.agencies.find(toks, used, fuzzy=True)
+        agencies = [vs for _, _, vs in agency_hits]
+        intents_found += self.intents.find(toks, used, fuzzy=True)
         intents = []
         for _, _, vs in intents_found:
             for v in sorted(vs):
@@ -264,16 +277,14 @@ class QueryReader:
                 continue
             levels |= vs
         stop = self.lexicon.stopwords_vi | (self.lexicon.stopwords_en if lang == "en" else set())
-        keep = [
-            not u and (t.f not in stop or self._in_compound(toks, used, i, stop))
-            for i, (t, u) in enumerate(zip(toks, used, strict=True))
-        ]
-        rest = [t for t, k in zip(toks, keep, strict=True) if k]
-        english_words = 0
-        if lang == "en":
-            rest, english_words = self._translate(rest)
         ref_tokens = {p for r in refs for p in r.split(".")}
-        content = [t for t in rest if t.f not in stop and t.f not in ref_tokens]
+        content = [
+            t
+            for i, (t, u) in enumerate(zip(toks, used, strict=True))
+            if not u
+            and (t.f not in stop or self._in_compound(toks, used, i, stop))
+            and t.f not in ref_tokens
+        ]
         free = [t for t, u in zip(toks, used, strict=True) if not u]
         return Query(
             text, lang, content, intents, levels, documents, agencies, refs, english_words, free
@@ -342,3 +353,16 @@ class QueryReader:
                 out.append(toks[i])
                 i += 1
         return out, count
+
+
+def _with_alternatives(text: str, lexicon: Lexicon) -> list[Tok]:
+    """Tokens of "rà soát | sơ kết": the first reading, each token carrying the
+    aligned token of the second reading (when both have the same length)."""
+    readings = [analyze(part, lexicon) for part in text.split("|")]
+    first = readings[0]
+    for other in readings[1:]:
+        if len(other) == len(first):
+            first = [
+                Tok(t.f, t.a, o.f if o.f != t.f else t.alt) for t, o in zip(first, other, strict=True)
+            ]
+    return first
