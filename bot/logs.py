@@ -43,5 +43,6 @@ def configure_logging(level: str = "INFO", secrets: Iterable[str | None] = ()) -
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
-    for noisy in ("httpx", "httpcore", "aiohttp.access", "apscheduler"):
+    # aiosqlite logs every SQL statement with its parameters (personal data) at DEBUG.
+    for noisy in ("httpx", "httpcore", "aiohttp.access", "apscheduler", "aiosqlite"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -112,9 +112,11 @@ async def send_due_reminders(
                     continue
                 if not await deliver(reminder):
                     raise _Undelivered
-        except _Undelivered:
+        except Exception as exc:  # refused or failed: the stamp was rolled back, retry later
             log.warning(
-                "campaign reminder for registration %s not delivered", reminder.registration_id
+                "campaign reminder for registration %s not delivered (%s)",
+                reminder.registration_id,
+                type(exc).__name__,
             )
             continue
         sent += 1

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 
 NAME_MAX = 100
 PLACE_MAX = 100
@@ -31,12 +30,12 @@ SKILLS: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True)
 class InvalidInput(ValueError):
-    reason: str
+    """What the user typed does not fit; ``reason`` is a code the handlers translate."""
 
-    def __str__(self) -> str:
-        return self.reason
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 def normalize_phone(raw: str) -> str:
@@ -78,7 +77,11 @@ def display_phone(e164: str) -> str:
 
 def _clean_text(raw: str, limit: int) -> str:
     text = unicodedata.normalize("NFC", raw or "")
-    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
+    text = "".join(
+        " " if ch.isspace() else ch
+        for ch in text
+        if ch.isspace() or unicodedata.category(ch)[0] != "C"
+    )
     text = " ".join(text.split())
     if not text:
         raise InvalidInput("empty")
