@@ -9,6 +9,7 @@ from knowledge.answer import Source
 from knowledge.base import KnowledgeBase
 from knowledge.i18n import fmt_date, tr
 from knowledge.model import Agency, Deadline, Document, Task
+from knowledge.normalize import fold
 
 MAX_TITLE = 320
 
@@ -107,9 +108,18 @@ def fact_lines(kb: KnowledgeBase, task: Task, intents: list[str], lang: str) -> 
     return lines
 
 
+def full_text(task: Task) -> str:
+    """The duty as the document words it: the details when they restate and extend
+    the title (lists of campaigns, channels), else the title."""
+    details = task.details or ""
+    if len(details) > len(task.title) + 20 and fold(task.title[:40]) in fold(details):
+        return details
+    return task.title
+
+
 def task_card(kb: KnowledgeBase, task: Task, intents: list[str], lang: str) -> str:
     doc = kb.document_of(task)
-    head = tr(lang, "Task: {title}", title=short(task.title))
+    head = tr(lang, "Task: {title}", title=short(full_text(task), 480))
     lines = fact_lines(kb, task, intents, lang)
     asked = [i for i in intents if i in ("lead", "coordinate", "deadline", "output")]
     first = lines[: max(len(asked), 1)] if asked else []
@@ -146,8 +156,9 @@ def agency_overview(
         role_label = tr(lang, "lead") if task_role == "lead" else tr(lang, "coordinate")
         deadline = kb.deadline(task.id)
         due = f"; {deadline.text}" if deadline.text else ""
-        limit = 300 if len(items) <= 6 else 160
-        line = f"• [{role_label}] {short(task.title, limit)} ({task.ref}{due})"
+        text = full_text(task) if len(items) <= 6 else task.title
+        limit = 400 if len(items) <= 6 else 160
+        line = f"• [{role_label}] {short(text, limit)} ({task.ref}{due})"
         if task.output:
             line += " — " + tr(lang, "Main output: {output}", output=short(task.output, 160))
         lines.append(line)

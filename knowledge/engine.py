@@ -24,6 +24,9 @@ from knowledge.query import PhraseTable, Query, QueryReader, find_refs
 # re-checked by tests/unit/test_qa_accuracy.py.
 ANSWER_THRESHOLD = 0.55
 SUGGEST_THRESHOLD = 0.40
+# Score factor for duties of the national documents when a question names no level,
+# place or local agency (officers asking plainly mean the national plan).
+CENTRAL_PREFERENCE = 1.2
 
 # Levels a document can have, and the agency levels that belong to them.
 AGENCY_LEVELS = {
@@ -232,11 +235,19 @@ class Engine:
                 t.id for group in agencies for a in group[:1] for t, _ in self.kb.tasks_of_agency(a)
             }
             allowed = involved if allowed is None else (allowed & involved) or allowed
-        ranked = self.index.score(q.content, allowed, limit=8)
+        ranked = self._rank(q, q.content, allowed, agencies)
         if not ranked and allowed is not None:
-            ranked = self.index.score(q.content, None, limit=8)
-        if agencies:
-            ranked = self._boost_agencies(ranked, agencies)
+            ranked = self._rank(q, q.content, None, agencies)
+        if q.documents and ranked is not None:
+            # "báo cáo … kết quả thực hiện KL 44": the document named may be the topic
+            # (what a duty of another document is about) rather than the source.
+            doc_words = [t for d in q.documents for t in self._doc_tokens(d)]
+            wider = self._rank(q, q.content + doc_words, None, agencies)
+            if wider and (
+                not ranked
+                or self._confidence(wider[0], q) > self._confidence(ranked[0], q) + 0.15
+            ):
+                ranked = wider
         if not ranked:
             return self._refuse(q, lang, [])
         best = ranked[0]
@@ -255,6 +266,40 @@ class Engine:
         return self._task_answer(task, task_intents, lang, confidence, same_level_alts)
 
     # ---------------------------------------------------------------- helpers
+
+    def _rank(
+        self, q: Query, content: list, allowed: set[str] | None, agencies: list[list[str]]
+    ) -> list[Scored]:
+        ranked = self.index.score(content, allowed, limit=12)
+        if agencies:
+            ranked = self._boost_agencies(ranked, agencies)
+        if not q.levels and not q.documents and not self._local_agency(agencies):
+            # No level, place or local agency named: the national documents come first.
+            ranked = self._prefer_central(ranked)
+        return ranked[:8]
+
+    def _local_agency(self, agencies: list[list[str]]) -> bool:
+        return any(
+            self.kb.agencies[group[0]].level in ("province", "city", "district")
+            for group in agencies
+        )
+
+    def _prefer_central(self, ranked: list[Scored]) -> list[Scored]:
+        out = []
+        for s in ranked:
+            level = self.kb.documents[self.kb.tasks[s.task_id].document].level
+            if level in ("government", "party_central"):
+                s = Scored(s.task_id, s.score * CENTRAL_PREFERENCE, s.coverage, s.bigram_coverage)
+            out.append(s)
+        out.sort(key=lambda s: (-s.score, self.index.order[s.task_id]))
+        return out
+
+    def _doc_tokens(self, doc_id: str) -> list:
+        from knowledge.analyze import analyze
+
+        doc = self.kb.documents[doc_id]
+        names = doc.short_names[:1] or [doc.number]
+        return analyze(names[0], self.lexicon) if names and names[0] else []
 
     def _confidence(self, s: Scored, q: Query) -> float:
         conf = s.coverage * (0.6 + 0.4 * s.bigram_coverage)
@@ -292,10 +337,6 @@ class Engine:
     def _primary_agency(self, agencies: list[list[str]], docs: set[str] | None) -> str:
         """The first named agency that has duties (in ``docs`` when it has any there)."""
         flat = [a for group in agencies for a in group[:1]]
-        for agency_id in flat:
-            items = self.kb.tasks_of_agency(agency_id)
-            if items and (docs is None or any(t.document in docs for t, _ in items)):
-                return agency_id
         for agency_id in flat:
             if self.kb.tasks_of_agency(agency_id):
                 return agency_id
