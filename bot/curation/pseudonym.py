@@ -1,7 +1,8 @@
 """Pseudonymous ids: a keyed hash of the Telegram user id, never the id itself.
 
-The key is ``PSEUDONYM_SECRET`` from the environment when set; otherwise a random
-per-install salt created once and kept in the database (``bot_state``). Without
+The key is ``PSEUDONYM_SECRET`` from the environment (``settings.pseudonym_secret``)
+when set; otherwise a random per-install salt created once and kept in the database
+(``bot_state``). Without
 the key the pseudonym cannot be turned back into a user id by trying all ids.
 """
 
@@ -11,7 +12,6 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
-import os
 import secrets
 
 from sqlalchemy import select
@@ -21,7 +21,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import BotState
 
-ENV_SECRET = "PSEUDONYM_SECRET"
 STATE_NAMESPACE = "curation"
 STATE_KEY = "pseudonym_salt"
 PSEUDONYM_CHARS = 26
@@ -31,11 +30,6 @@ def pseudonymize(key: bytes, user_id: int) -> str:
     """Stable, non-reversible id of one user (26 base32 characters, 130 bits)."""
     digest = hmac.new(key, str(int(user_id)).encode(), hashlib.sha256).digest()
     return base64.b32encode(digest).decode().lower()[:PSEUDONYM_CHARS]
-
-
-def env_key() -> bytes | None:
-    value = os.environ.get(ENV_SECRET, "").strip()
-    return value.encode() if value else None
 
 
 async def install_key(session: AsyncSession, now: dt.datetime) -> bytes:
@@ -64,6 +58,8 @@ async def install_key(session: AsyncSession, now: dt.datetime) -> bytes:
     return bytes.fromhex(str(stored))
 
 
-async def pseudonym_key(session: AsyncSession, now: dt.datetime) -> bytes:
-    """The key to hash user ids with: the environment's secret, else the install salt."""
-    return env_key() or await install_key(session, now)
+async def pseudonym_key(
+    session: AsyncSession, now: dt.datetime, secret: str | None = None
+) -> bytes:
+    """The key to hash user ids with: the configured secret, else the install salt."""
+    return secret.encode() if secret else await install_key(session, now)

@@ -51,10 +51,7 @@ async def ask(session_factory, engine: Engine, text: str, when: dt.datetime, use
     return answer, logged
 
 
-async def test_refused_question_is_stored_without_identity(
-    session_factory, engine, clock, monkeypatch
-) -> None:
-    monkeypatch.delenv("PSEUDONYM_SECRET", raising=False)
+async def test_refused_question_is_stored_without_identity(session_factory, engine, clock) -> None:
     answer, logged = await ask(session_factory, engine, "Ai làm app hiến máu?", clock.now())
     assert answer.refused
     assert logged.question_id is not None and not logged.answered
@@ -74,14 +71,11 @@ async def test_refused_question_is_stored_without_identity(
     assert row.pseudonym == pseudonymize(key, USER) != pseudonymize(key, USER + 1)
 
 
-async def test_environment_secret_wins_over_install_salt(
-    session_factory, clock, monkeypatch
-) -> None:
+async def test_configured_secret_wins_over_install_salt(session_factory, clock) -> None:
     async with write_session(session_factory) as session:
         salt = await install_key(session, clock.now())
         again = await install_key(session, clock.now())
-        monkeypatch.setenv("PSEUDONYM_SECRET", "s3cret-from-env")
-        from_env = await pseudonym_key(session, clock.now())
+        from_env = await pseudonym_key(session, clock.now(), "s3cret-from-env")
     assert salt == again and len(salt) == 32
     assert from_env == b"s3cret-from-env"
     assert pseudonymize(salt, USER) != pseudonymize(from_env, USER)
