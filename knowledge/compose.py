@@ -92,10 +92,14 @@ def fact_lines(kb: KnowledgeBase, task: Task, intents: list[str], lang: str) -> 
     for item in order:
         if item == "lead":
             lines.append(tr(lang, "Lead: {agencies}", agencies=agency_list(kb, task.lead, lang)))
+            if printed := printed_cell(task, "Cơ quan chủ trì:"):
+                lines.append(tr(lang, "  (as printed: {text})", text=short(printed, 300)))
         elif item == "coordinate":
             if task.coordinate:
                 names = agency_list(kb, task.coordinate, lang)
                 lines.append(tr(lang, "Coordinating: {agencies}", agencies=names))
+                if printed := printed_cell(task, "Cơ quan phối hợp:"):
+                    lines.append(tr(lang, "  (as printed: {text})", text=short(printed, 300)))
             else:
                 lines.append(tr(lang, "Coordinating: the document names no coordinating agency."))
         elif item == "deadline":
@@ -106,6 +110,15 @@ def fact_lines(kb: KnowledgeBase, task: Task, intents: list[str], lang: str) -> 
             else:
                 lines.append(tr(lang, "Main output: the document names none for this task."))
     return lines
+
+
+def printed_cell(task: Task, label: str) -> str:
+    """The appendix cell as printed, kept in ``details`` as "Cơ quan chủ trì: …" when
+    it says more than the agency list (e.g. "Hội Chữ thập đỏ đối với nội bộ Hội")."""
+    details = task.details or ""
+    if details.startswith(label):
+        return details[len(label) :].strip()
+    return ""
 
 
 def full_text(task: Task) -> str:

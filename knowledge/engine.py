@@ -43,6 +43,13 @@ QUERY_LEVEL_TO_DOC = {
     "city": {"city"},
     "district": {"district"},
 }
+
+
+def LOCAL_DOCS(kb: KnowledgeBase) -> set[str]:  # noqa: N802 - reads like a constant
+    """Ids of the local documents (province, city, district)."""
+    return {d.id for d in kb.documents.values() if d.level in ("province", "city", "district")}
+
+
 _REF_KEY = re.compile(r"([ivx]{1,4})\.(\d{1,2})(?:\.([a-e]))?")
 
 
@@ -248,8 +255,18 @@ class Engine:
                 or self._confidence(wider[0], q) > self._confidence(ranked[0], q) + 0.15
             ):
                 ranked = wider
+        if agencies:
+            # "quản lý cơ quan báo chí của Hội": a named body may be the topic, not the owner.
+            agency_words = self._agency_tokens(q)
+            wider = self._rank(q, q.content + agency_words, allowed, [])
+            if wider and (
+                not ranked
+                or self._confidence(wider[0], q) > self._confidence(ranked[0], q) + 0.2
+            ):
+                ranked = wider
         if not ranked:
             return self._refuse(q, lang, [])
+        ranked = self._prefer_asked_fact(ranked, task_intents)
         best = ranked[0]
         confidence = self._confidence(best, q)
         others = [
@@ -278,11 +295,39 @@ class Engine:
             ranked = self._prefer_central(ranked)
         return ranked[:8]
 
+    def _agency_tokens(self, q: Query) -> list:
+        from knowledge.analyze import Tok
+
+        toks = []
+        for start, end in q.agency_spans:
+            toks.extend(Tok(f, None) for f in q.free_all[start:end])
+        return toks
+
+    def _prefer_asked_fact(self, ranked: list[Scored], intents: list[str]) -> list[Scored]:
+        """When the best duty leaves the asked fact blank (no deadline, no output) and
+        a near-equal one states it, answer with the one that states it."""
+        if len(ranked) < 2 or not intents or intents[0] not in ("deadline", "output"):
+            return ranked
+        field = intents[0]
+
+        def has(task_id: str) -> bool:
+            task = self.kb.tasks[task_id]
+            return bool(task.deadline if field == "deadline" else task.output)
+
+        if has(ranked[0].task_id):
+            return ranked
+        for i, s in enumerate(ranked[1:4], start=1):
+            if s.score >= 0.85 * ranked[0].score and has(s.task_id):
+                return [s, *ranked[:i], *ranked[i + 1 :]]
+        return ranked
+
     def _local_agency(self, agencies: list[list[str]]) -> bool:
-        return any(
-            self.kb.agencies[group[0]].level in ("province", "city", "district")
-            for group in agencies
-        )
+        local = LOCAL_DOCS(self.kb)
+        for group in agencies:
+            docs = self._agency_documents(group[0])
+            if docs and docs <= local:
+                return True
+        return False
 
     def _prefer_central(self, ranked: list[Scored]) -> list[Scored]:
         out = []
@@ -346,21 +391,29 @@ class Engine:
         level_docs = self._level_documents(q)
         if q.documents:
             named = set(q.documents)
-            if level_docs and not named & level_docs:
+            local = LOCAL_DOCS(self.kb)
+            if level_docs and not named & level_docs and level_docs <= local:
                 # "Thành ủy … thực hiện KL 44": the plan of that level, not KL 44 itself.
                 return level_docs
             return named
         return level_docs
 
+    def _agency_documents(self, agency_id: str) -> set[str]:
+        return {t.document for t, _ in self.kb.tasks_of_agency(agency_id)}
+
     def _level_documents(self, q: Query) -> set[str] | None:
         if not q.levels:
-            levels: set[str] = set()
+            # A local agency named alone (Sở Y tế, Ban Dân vận Quận ủy) is a place:
+            # the documents its duties are in. Generic national owners (UBND các tỉnh)
+            # have their duties in the national plan, so they narrow nothing.
+            docs: set[str] = set()
             for mention in q.agencies:
-                agency_levels = {self.kb.agencies[a].level for a in mention}
-                if len(mention) == 1 and agency_levels <= {"province", "city", "district"}:
-                    levels |= agency_levels
-            if not levels:
-                return None
+                if len(mention) != 1:
+                    continue
+                agency_docs = self._agency_documents(next(iter(mention)))
+                if agency_docs and all(d in LOCAL_DOCS(self.kb) for d in agency_docs):
+                    docs |= agency_docs
+            return docs or None
         else:
             levels = set()
             for level in q.levels:

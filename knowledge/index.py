@@ -15,7 +15,14 @@ from knowledge.lexicon import Lexicon
 from knowledge.model import Task
 
 # How much each field of a task counts when a question word is found in it.
-FIELD_WEIGHTS = {"title": 1.0, "keywords": 1.0, "output": 0.7, "details": 0.6, "section": 0.35}
+FIELD_WEIGHTS = {
+    "title": 1.0,
+    "keywords": 1.0,
+    "output": 0.7,
+    "details": 0.6,
+    "deadline": 0.5,
+    "section": 0.35,
+}
 # A word typed with diacritics that matches only without them (đất vs đạt).
 ACCENT_MISMATCH = 0.35
 # Tasks matching only words that make up less than this share of a question's
@@ -52,6 +59,7 @@ class TaskIndex:
                 "keywords": list(task.keywords),
                 "output": [task.output],
                 "details": [task.details or ""],
+                "deadline": [task.deadline],
                 "section": [task.section_title],
             }
             for name, texts in fields.items():
@@ -65,7 +73,7 @@ class TaskIndex:
                         if doc.accent.get(key, 0.0) < weight:
                             doc.accent[key] = weight
                         postings[tok.f].add(task.id)
-                    if name != "section":
+                    if name not in ("section", "deadline"):
                         doc.bigrams.update(
                             zip((t.f for t in toks), (t.f for t in toks[1:]), strict=False)
                         )

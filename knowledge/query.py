@@ -4,7 +4,7 @@ and the content words left to match against tasks."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Levenshtein
 
@@ -172,6 +172,8 @@ class Query:
     refs: list[str]  # normalised references like "ii.2" or "iii.1.b"
     english_words: int = 0
     free: list[Tok] | None = None  # tokens no name, cue or level claimed (stopwords included)
+    agency_spans: list[tuple[int, int]] = field(default_factory=list)  # into free_all
+    free_all: list[str] = field(default_factory=list)  # folded tokens the spans index
 
 
 def detect_language(text: str) -> str:
@@ -262,6 +264,7 @@ class QueryReader:
             )
             used = [False] * len(toks)
         documents = {v for _, _, vs in self.documents.find(toks, used) for v in vs}
+        first_pass = len(agency_hits)  # English names found on the words as typed
         agency_hits += self.agencies.find(toks, used, fuzzy=True)
         agencies = [vs for _, _, vs in agency_hits]
         intents_found += self.intents.find(toks, used, fuzzy=True)
@@ -286,8 +289,20 @@ class QueryReader:
             and t.f not in ref_tokens
         ]
         free = [t for t, u in zip(toks, used, strict=True) if not u]
+        spans = [(s, e) for s, e, _ in agency_hits[first_pass:]]
         return Query(
-            text, lang, content, intents, levels, documents, agencies, refs, english_words, free
+            text,
+            lang,
+            content,
+            intents,
+            levels,
+            documents,
+            agencies,
+            refs,
+            english_words,
+            free,
+            spans,
+            [t.f for t in toks],
         )
 
     def unknown_agency(self, q: Query) -> bool:
