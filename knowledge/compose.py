@@ -169,12 +169,25 @@ def agency_overview(
         role_label = tr(lang, "lead") if task_role == "lead" else tr(lang, "coordinate")
         deadline = kb.deadline(task.id)
         due = f"; {deadline.text}" if deadline.text else ""
-        text = full_text(task) if len(items) <= 6 else task.title
-        limit = 400 if len(items) <= 6 else 160
+        full = len(items) <= 6 or (len(items) <= 12 and task_role == "lead")
+        text = full_text(task) if full else task.title
+        limit = 400 if len(items) <= 6 else (360 if full else 160)
         line = f"• [{role_label}] {short(text, limit)} ({task.ref}{due})"
         if task.output:
             line += " — " + tr(lang, "Main output: {output}", output=short(task.output, 160))
         lines.append(line)
+    return "\n".join(lines)
+
+
+def due_listing(kb: KnowledgeBase, tasks: list[Task], due, lang: str) -> str:
+    lines = [tr(lang, "Due by {date}:", date=fmt_date(due, lang))]
+    for task in tasks:
+        doc = kb.document_of(task)
+        lead = agency_list(kb, task.lead, lang)
+        lines.append(
+            f"• {short(task.title, 200)} — {lead} ({kb.deadline(task.id).text}; "
+            f"{doc.label}, {task.ref})"
+        )
     return "\n".join(lines)
 
 

@@ -6,6 +6,7 @@ No Telegram, no database: ``python -m bot ask`` runs it directly.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 
@@ -16,6 +17,7 @@ from knowledge.base import KnowledgeBase
 from knowledge.index import Scored, TaskIndex
 from knowledge.lexicon import Lexicon, load_lexicon
 from knowledge.model import Agency, Task
+from knowledge.normalize import fold
 from knowledge.query import PhraseTable, Query, QueryReader, find_refs
 
 # Confidence at or above which the best task is answered outright; between
@@ -43,6 +45,34 @@ QUERY_LEVEL_TO_DOC = {
     "city": {"city"},
     "district": {"district"},
 }
+
+_DATE = re.compile(r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?!\d)")
+_DATE_WORDS = re.compile(
+    r"(?<!\d)(\d{1,2})\s+(?:thang\s+)?(\d{1,2}|[a-z]+)\s*(?:nam\s+)?,?\s*(\d{4})(?!\d)"
+)
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        "january february march april may june july august september october november december"
+        .split(),
+        start=1,
+    )
+}
+
+
+def _date_in(text: str) -> dt.date | None:
+    """A full calendar date written in the question (05/3/2023, 5 tháng 3 năm 2023,
+    5 March 2023), or None."""
+    folded = fold(text)
+    for pattern in (_DATE, _DATE_WORDS):
+        for m in pattern.finditer(folded):
+            day, month, year = m.groups()
+            month_no = int(month) if month.isdigit() else _MONTHS.get(month, 0)
+            try:
+                return dt.date(int(year), month_no, int(day))
+            except ValueError:
+                continue
+    return None
 
 
 def LOCAL_DOCS(kb: KnowledgeBase) -> set[str]:  # noqa: N802 - reads like a constant
@@ -197,6 +227,15 @@ class Engine:
         content_weight = sum(self.index.weight(t.f) for t in q.content)
         weak_content = not q.content or content_weight < 1.2 * self.index.max_idf * 0.35
         # 2. An agency and "what must it do" (or no real topic): that agency's duties.
+        if (
+            agencies
+            and weak_content
+            and q.content
+            and not q.intents
+            and not self._matches_agency_tasks(q, agencies)
+        ):
+            # "cách nấu phở bò": a name and words none of its duties has — not a duty.
+            return self._refuse(q, lang, [])
         if agencies and (weak_content or ("agency_tasks" in q.intents and not task_intents)):
             role = None
             if (
@@ -217,7 +256,29 @@ class Engine:
             alts = [a for group in agencies for a in group if a != primary][:4]
             return self._with_agency_suggestions(answer, alts)
 
-        # 3. A document and no topic: list its tasks.
+        # 3. A date: the duties due on it ("việc nào phải xong trước ngày 05/3/2023").
+        due = _date_in(q.text)
+        if due is not None:
+            hits = [
+                t
+                for t in self.kb.tasks.values()
+                if self.kb.deadline(t.id).due == due
+                and (allowed_docs is None or t.document in allowed_docs)
+            ]
+            if hits:
+                text = compose.due_listing(self.kb, hits, due, lang)
+                return Answer(
+                    text,
+                    0.9,
+                    False,
+                    "deadline",
+                    lang,
+                    self._dedupe_sources([compose.source_of(self.kb, t) for t in hits]),
+                    [t.id for t in hits],
+                    list(dict.fromkeys(a for t in hits for a in t.lead)),
+                )
+
+        # 4. A document and no topic: list its tasks.
         if q.documents and (not q.content or "list" in q.intents):
             doc_id = self._pick_document(q)
             text = compose.document_listing(self.kb, self.kb.documents[doc_id], lang, None)
@@ -295,6 +356,10 @@ class Engine:
             ranked = self._prefer_central(ranked)
         return ranked[:8]
 
+    def _matches_agency_tasks(self, q: Query, agencies: list[list[str]]) -> bool:
+        ids = {t.id for group in agencies for a in group for t, _ in self.kb.tasks_of_agency(a)}
+        return bool(ids and self.index.score(q.content, ids, limit=1))
+
     def _agency_tokens(self, q: Query) -> list:
         from knowledge.analyze import Tok
 
@@ -306,9 +371,10 @@ class Engine:
     def _prefer_asked_fact(self, ranked: list[Scored], intents: list[str]) -> list[Scored]:
         """When the best duty leaves the asked fact blank (no deadline, no output) and
         a near-equal one states it, answer with the one that states it."""
-        if len(ranked) < 2 or not intents or intents[0] not in ("deadline", "output"):
+        asked = [i for i in intents if i in ("deadline", "output")]
+        if len(ranked) < 2 or not asked:
             return ranked
-        field = intents[0]
+        field = asked[0]
 
         def has(task_id: str) -> bool:
             task = self.kb.tasks[task_id]

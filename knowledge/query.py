@@ -170,6 +170,7 @@ class Query:
     documents: set[str]
     agencies: list[set[str]]  # one set of candidate agency ids per mention
     refs: list[str]  # normalised references like "ii.2" or "iii.1.b"
+    # (set after construction) a calendar date the question names, e.g. 05/3/2023
     english_words: int = 0
     free: list[Tok] | None = None  # tokens no name, cue or level claimed (stopwords included)
     agency_spans: list[tuple[int, int]] = field(default_factory=list)  # into free_all
@@ -347,6 +348,10 @@ class QueryReader:
 
     def _fix(self, tok: Tok) -> Tok:
         if tok.f in self.known:
+            return tok
+        if tok.a is not None and len(tok.f) <= 4:
+            # A short syllable typed with its tone marks is a real word (Thái, nấu),
+            # not a typo of a word of the base: correcting it invents a match.
             return tok
         corrected = self.correct(tok.f)
         return Tok(corrected, None) if corrected else tok
