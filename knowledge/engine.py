@@ -53,8 +53,7 @@ _DATE_WORDS = re.compile(
 _MONTHS = {
     m: i
     for i, m in enumerate(
-        "january february march april may june july august september october november december"
-        .split(),
+        "january february march april may june july august september october november december".split(),
         start=1,
     )
 }
@@ -303,8 +302,10 @@ class Engine:
                 t.id for group in agencies for a in group[:1] for t, _ in self.kb.tasks_of_agency(a)
             }
             allowed = involved if allowed is None else (allowed & involved) or allowed
+        scope = allowed
         ranked = self._rank(q, q.content, allowed, agencies)
         if not ranked and allowed is not None:
+            scope = None
             ranked = self._rank(q, q.content, None, agencies)
         if q.documents and ranked is not None:
             # "báo cáo … kết quả thực hiện KL 44": the document named may be the topic
@@ -312,19 +313,25 @@ class Engine:
             doc_words = [t for d in q.documents for t in self._doc_tokens(d)]
             wider = self._rank(q, q.content + doc_words, None, agencies)
             if wider and (
-                not ranked
-                or self._confidence(wider[0], q) > self._confidence(ranked[0], q) + 0.15
+                not ranked or self._confidence(wider[0], q) > self._confidence(ranked[0], q) + 0.15
             ):
-                ranked = wider
+                ranked, scope = wider, None
         if agencies:
             # "quản lý cơ quan báo chí của Hội": a named body may be the topic, not the owner.
             agency_words = self._agency_tokens(q)
-            wider = self._rank(q, q.content + agency_words, allowed, [])
-            if wider and (
-                not ranked
-                or self._confidence(wider[0], q) > self._confidence(ranked[0], q) + 0.2
+            wider = self._rank(q, q.content + agency_words, scope, []) if agency_words else []
+            if (
+                wider
+                and (not ranked or wider[0].task_id != ranked[0].task_id)
+                and self._confidence(wider[0], q) >= SUGGEST_THRESHOLD
             ):
-                ranked = wider
+                # Compared on the same (wider) words: the body's name must clearly lift
+                # another duty above the one found without it.
+                before = next(
+                    (s.score for s in wider if ranked and s.task_id == ranked[0].task_id), 0.0
+                )
+                if wider[0].score >= 1.2 * before:
+                    ranked = wider
         if not ranked:
             return self._refuse(q, lang, [])
         ranked = self._prefer_asked_fact(ranked, task_intents)

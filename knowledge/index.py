@@ -28,6 +28,8 @@ ACCENT_MISMATCH = 0.35
 # Tasks matching only words that make up less than this share of a question's
 # weight are not scored at all (they could not pass the refusal threshold).
 PRUNE_SHARE = 0.25
+# Upper bound of the length normalisation of a task's score.
+NORM_CAP = 1.2
 
 
 @dataclass(slots=True)
@@ -86,7 +88,8 @@ class TaskIndex:
         self.max_idf = math.log(1.0 + n)
         avg = sum(lengths.values()) / n if lengths else 1.0
         # BM25-style length normalisation: a long duty matches many words by chance.
-        self.norm = {t: 0.8 + 0.2 * (length / avg) for t, length in lengths.items()}
+        # Capped: a long appendix row is still one duty, not a bag of unrelated words.
+        self.norm = {t: min(0.8 + 0.2 * (length / avg), NORM_CAP) for t, length in lengths.items()}
         self.vocab = set(self.postings) | set(extra_vocab)
         self._vocab_list = sorted(t for t in self.vocab if len(t) >= 3 and not t.isdigit())
 

@@ -383,6 +383,7 @@ def _with_alternatives(text: str, lexicon: Lexicon) -> list[Tok]:
     for other in readings[1:]:
         if len(other) == len(first):
             first = [
-                Tok(t.f, t.a, o.f if o.f != t.f else t.alt) for t, o in zip(first, other, strict=True)
+                Tok(t.f, t.a, o.f if o.f != t.f else t.alt)
+                for t, o in zip(first, other, strict=True)
             ]
     return first
