@@ -261,7 +261,7 @@ class Engine:
             hits = [
                 t
                 for t in self.kb.tasks.values()
-                if self.kb.deadline(t.id).due == due
+                if _date_in(self.kb.deadline(t.id).text) == due
                 and (allowed_docs is None or t.document in allowed_docs)
             ]
             if hits:
@@ -365,7 +365,8 @@ class Engine:
 
     def _matches_agency_tasks(self, q: Query, agencies: list[list[str]]) -> bool:
         ids = {t.id for group in agencies for a in group for t, _ in self.kb.tasks_of_agency(a)}
-        return bool(ids and self.index.score(q.content, ids, limit=1))
+        best = self.index.score(q.content, ids, limit=1) if ids else []
+        return bool(best) and self._confidence(best[0], q) >= SUGGEST_THRESHOLD
 
     def _agency_tokens(self, q: Query) -> list:
         from knowledge.analyze import Tok
@@ -402,14 +403,27 @@ class Engine:
                 return True
         return False
 
+    def _is_central(self, task_id: str) -> bool:
+        level = self.kb.documents[self.kb.tasks[task_id].document].level
+        return level in ("government", "party_central")
+
     def _prefer_central(self, ranked: list[Scored]) -> list[Scored]:
         out = []
         for s in ranked:
-            level = self.kb.documents[self.kb.tasks[s.task_id].document].level
-            if level in ("government", "party_central"):
+            if self._is_central(s.task_id):
                 s = Scored(s.task_id, s.score * CENTRAL_PREFERENCE, s.coverage, s.bigram_coverage)
             out.append(s)
         out.sort(key=lambda s: (-s.score, self.index.order[s.task_id]))
+        if out and not self._is_central(out[0].task_id):
+            # The same duty restated in a local plan: on equal evidence, the national one.
+            top = out[0]
+            for i, s in enumerate(out[1:5], start=1):
+                if (
+                    self._is_central(s.task_id)
+                    and s.coverage >= top.coverage - 0.05
+                    and s.bigram_coverage >= top.bigram_coverage - 0.1
+                ):
+                    return [s, *out[:i], *out[i + 1 :]]
         return out
 
     def _doc_tokens(self, doc_id: str) -> list:

@@ -349,9 +349,9 @@ class QueryReader:
     def _fix(self, tok: Tok) -> Tok:
         if tok.f in self.known:
             return tok
-        if tok.a is not None and len(tok.f) <= 4:
-            # A short syllable typed with its tone marks is a real word (Thái, nấu),
-            # not a typo of a word of the base: correcting it invents a match.
+        if len(tok.f) <= 4:
+            # A short syllable unknown to the base is most often a real word the base
+            # lacks (Thái, nấu, ngon), not a typo: correcting it invents a match.
             return tok
         corrected = self.correct(tok.f)
         return Tok(corrected, None) if corrected else tok
