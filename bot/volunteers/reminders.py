@@ -2,10 +2,11 @@
 
 :func:`due_reminders` finds confirmed registrations whose edition starts tomorrow
 (Asia/Ho_Chi_Minh; or sooner, as a catch-up after downtime) and that were not reminded
-yet. :func:`send_due_reminders` hands each one to a ``deliver`` coroutine - the
-scheduler's delivery path (flood limits, retries) in the bot - and stamps
-``reminder_sent_at`` only once delivery accepted it, with a conditional UPDATE, so a
-restart or a second replica never reminds twice.
+yet. :func:`send_due_reminders` claims each one (a conditional UPDATE of
+``reminder_sent_at``) and hands it, in the same transaction, to a ``deliver`` coroutine
+- in the bot, an insert into the scheduler's outbox, whose delivery path keeps the
+flood limits - so a restart or a second replica never reminds twice, and a refused or
+failed hand-over rolls the claim back for the next tick.
 """
 
 from __future__ import annotations
@@ -90,7 +91,9 @@ async def mark_reminded(session: AsyncSession, registration_id: int, now: dt.dat
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-Deliver = Callable[[CampaignReminder], Awaitable[bool]]
+#: ``deliver(session, reminder)``: hand the reminder over, in the claiming transaction
+#: (e.g. insert it into the scheduler's outbox); False or an exception = not now.
+Deliver = Callable[[AsyncSession, CampaignReminder], Awaitable[bool]]
 
 
 async def send_due_reminders(
@@ -110,7 +113,7 @@ async def send_due_reminders(
             async with write_session(session_factory) as session:
                 if not await mark_reminded(session, reminder.registration_id, now):
                     continue
-                if not await deliver(reminder):
+                if not await deliver(session, reminder):
                     raise _Undelivered
         except Exception as exc:  # refused or failed: the stamp was rolled back, retry later
             log.warning(

@@ -95,7 +95,7 @@ async def test_reminder_the_day_before_sent_once(db: Database, clock: ManualCloc
         await register(s, later, 1, form(1), now=clock.now())
     delivered: list[CampaignReminder] = []
 
-    async def deliver(reminder: CampaignReminder) -> bool:
+    async def deliver(session: object, reminder: CampaignReminder) -> bool:
         delivered.append(reminder)
         return True
 
@@ -114,7 +114,7 @@ async def test_failed_delivery_is_retried(db: Database, clock: ManualClock) -> N
         await register(s, eid, 1, form(1), now=clock.now())
     attempts: list[int] = []
 
-    async def flaky(reminder: CampaignReminder) -> bool:
+    async def flaky(session: object, reminder: CampaignReminder) -> bool:
         attempts.append(reminder.registration_id)
         if len(attempts) == 1:
             raise ConnectionError("network down")
