@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.i18n import N_, normalize_lang, t, tb
 from handlers import callbacks as cb
+from handlers import curation
 from handlers.context import (
     Context,
     chosen_lang,
@@ -82,9 +83,15 @@ def answer_lang(context: Context) -> str:
     return normalize_lang(data.get(ANSWER_LANG_KEY)) or user_lang(context)
 
 
-async def reply_answer(update: Update, context: Context, answer: Answer) -> None:
+async def reply_answer(
+    update: Update,
+    context: Context,
+    answer: Answer,
+    extra_row: list[InlineKeyboardButton] | None = None,
+) -> None:
     lang = answer.lang
-    await send_html(update, context, render_answer(answer, lang), answer_keyboard(answer, lang))
+    markup = curation.with_row(answer_keyboard(answer, lang), extra_row)  # 👍/👎 row, if any
+    await send_html(update, context, render_answer(answer, lang), markup)
 
 
 async def answer_question(update: Update, context: Context, text: str) -> None:
@@ -106,7 +113,9 @@ async def answer_question(update: Update, context: Context, text: str) -> None:
     remember_answer_lang(context, answer.lang)
     if answer.refused:
         log.info("unanswered question (%d chars, lang %s)", len(question), answer.lang)
-    await reply_answer(update, context, answer)
+    # Curation: count the question, log it if unanswered, get the 👍/👎 row for the answer.
+    rating = await curation.record_answer(update, context, question, answer)
+    await reply_answer(update, context, answer, rating)
 
 
 async def cmd_ask(update: Update, context: Context) -> None:

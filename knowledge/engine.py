@@ -7,6 +7,7 @@ No Telegram, no database: ``python -m bot ask`` runs it directly.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterable
 
@@ -51,9 +52,22 @@ _DATE_WORDS = re.compile(
     r"(?<!\d)(\d{1,2})\s+(?:thang\s+)?(\d{1,2}|[a-z]+)\s*(?:nam\s+)?,?\s*(\d{4})(?!\d)"
 )
 _MONTHS = {
-    m: i
-    for i, m in enumerate(
-        "january february march april may june july august september october november december".split(),
+    name: number
+    for number, name in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
         start=1,
     )
 }
@@ -74,7 +88,7 @@ def _date_in(text: str) -> dt.date | None:
     return None
 
 
-def LOCAL_DOCS(kb: KnowledgeBase) -> set[str]:  # noqa: N802 - reads like a constant
+def LOCAL_DOCS(kb: KnowledgeBase) -> set[str]:
     """Ids of the local documents (province, city, district)."""
     return {d.id for d in kb.documents.values() if d.level in ("province", "city", "district")}
 
@@ -121,7 +135,7 @@ class Engine:
         self.index = TaskIndex(tasks, self.lexicon, extra_vocab)
         compounds = {b for doc in self.index.docs.values() for b in doc.bigrams}
         for key in self.agency_table.entries:
-            compounds.update(zip(key, key[1:], strict=False))
+            compounds.update(itertools.pairwise(key))
         self.reader = QueryReader(
             self.lexicon, self.agency_table, self.document_table, self.index.correct, compounds
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Iterable
@@ -138,7 +139,7 @@ class TaskIndex:
             candidates &= allowed
         weights = [self.weight(t.f) for t in content]
         total = sum(weights) or 1.0
-        bigrams = list(zip(content, content[1:], strict=False))
+        bigrams = list(itertools.pairwise(content))
         results: list[Scored] = []
         for task_id in candidates:
             doc = self.docs[task_id]

@@ -312,9 +312,13 @@ class QueryReader:
         heads = self.lexicon.agency_heads
         for i, tok in enumerate(free[:-1]):
             nxt = free[i + 1]
-            if tok.f in heads and nxt.f.isalpha() and nxt.f not in self.lexicon.stopwords_vi:
-                if tok.a is None or tok.a in heads[tok.f]:
-                    return True
+            if (
+                tok.f in heads
+                and nxt.f.isalpha()
+                and nxt.f not in self.lexicon.stopwords_vi
+                and (tok.a is None or tok.a in heads[tok.f])
+            ):
+                return True
         return False
 
     def _in_compound(self, toks: list[Tok], used: list[bool], i: int, stop: frozenset) -> bool:
