@@ -46,6 +46,8 @@ from bot.clock import SYSTEM_CLOCK, Clock
 from bot.i18n import N_, compile_catalogs, tb
 from bot.settings import Settings
 from handlers import agency, browse, common, qa
+from handlers import digest as digest_area
+from handlers import reminders as reminders_area
 from handlers.context import BotApplication, CommandSpec, Services
 
 log = logging.getLogger(__name__)
@@ -55,7 +57,10 @@ Register = Callable[[BotApplication], None]
 #: Other areas' ``register`` functions, in order. Add one line per area, e.g.
 #:     from handlers import progress        (at the top of this module)
 #:     progress.register,                   (in this list)
-AREAS: list[Register] = []
+AREAS: list[Register] = [
+    reminders_area.register,
+    digest_area.register,
+]
 
 #: The core commands, in menu order (Vietnamese names; descriptions are msgids).
 CORE_COMMANDS: list[CommandSpec] = [

@@ -1,0 +1,252 @@
+"""What officers and coordinators do to reminders: away/back, buttons, set a deadline.
+
+Plain functions on the database; every write checks the permission inside its own
+transaction (button data can be forged, so a press is honoured only for a reminder
+that was really sent to the person pressing).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, select, update
+
+from bot.db.engine import SessionFactory, read_session, write_session
+from bot.db.models import AuditLog, Task, TaskAgency
+from bot.db.models_scheduler import Absence, DeadlineOverride, OutboxMessage, Reminder
+from scheduler import store
+from scheduler.outbox import Outgoing, enqueue, insert_ignore
+from scheduler.rules import RuleConfig
+from scheduler.workdays import WorkCalendar
+
+MAX_AWAY_DAYS = 366
+
+_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})(?:[/.\-](\d{2}|\d{4}))?$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+def parse_date(text: str, today: dt.date) -> dt.date | None:
+    """``31/12/2027``, ``31-12-27``, ``2027-12-31``, or ``31/12`` (the next such day)."""
+    text = text.strip()
+    try:
+        if m := _ISO.match(text):
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        if m := _DMY.match(text):
+            day, month = int(m[1]), int(m[2])
+            if m[3] is None:
+                candidate = dt.date(today.year, month, day)
+                return candidate if candidate >= today else dt.date(today.year + 1, month, day)
+            year = int(m[3])
+            return dt.date(year + 2000 if year < 100 else year, month, day)
+    except ValueError:
+        return None
+    return None
+
+
+# -- away ---------------------------------------------------------------------------------
+
+
+async def set_away(sf: SessionFactory, user_id: int, until: dt.date, now: dt.datetime) -> bool:
+    """Mark an officer away until ``until`` (inclusive); False if they are no officer."""
+    async with write_session(sf) as s:
+        if not await store.user_agencies(s, user_id):
+            return False
+        await s.execute(
+            insert_ignore(s, Absence).values(user_id=user_id, away_until=until, set_at=now)
+        )
+        await s.execute(
+            update(Absence).where(Absence.user_id == user_id).values(away_until=until, set_at=now)
+        )
+        return True
+
+
+async def clear_away(sf: SessionFactory, user_id: int) -> bool:
+    """End an absence early; False if none was set."""
+    async with write_session(sf) as s:
+        result = await s.execute(delete(Absence).where(Absence.user_id == user_id))
+        return bool(result.rowcount)
+
+
+async def away_until(sf: SessionFactory, user_id: int, today: dt.date) -> dt.date | None:
+    async with read_session(sf) as s:
+        row = await s.get(Absence, user_id)
+        return row.away_until if row is not None and row.away_until >= today else None
+
+
+# -- reminder buttons ------------------------------------------------------------------
+
+
+@dataclass
+class Press:
+    ok: bool
+    task_id: str | None = None
+    until: dt.datetime | None = None
+
+
+def snooze_until(now: dt.datetime, cal: WorkCalendar, cfg: RuleConfig) -> dt.datetime:
+    """``snooze_hours`` later, moved onto a working day and out of the quiet hours."""
+    later = (now + dt.timedelta(hours=cfg.snooze_hours)).astimezone(cal.tz)
+    if not cal.is_working_day(later.date()):
+        later = cal.send_time_after(later.date(), cfg.send_time)
+    later = cal.next_send_window(later)
+    if not cal.is_working_day(later.date()):
+        later = cal.send_time_after(later.date(), cfg.send_time)
+    return later
+
+
+async def _own_message(s, reminder_id: int, user_id: int) -> OutboxMessage | None:
+    return (
+        await s.execute(
+            select(OutboxMessage)
+            .where(OutboxMessage.reminder_id == reminder_id, OutboxMessage.chat_id == user_id)
+            .order_by(OutboxMessage.id)
+            .limit(1)
+        )
+    ).scalar_one_or_none()
+
+
+async def acknowledge(
+    sf: SessionFactory, reminder_id: int, user_id: int, now: dt.datetime
+) -> Press:
+    async with write_session(sf) as s:
+        message = await _own_message(s, reminder_id, user_id)
+        if message is None:
+            return Press(ok=False)
+        await s.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.reminder_id == reminder_id, OutboxMessage.chat_id == user_id)
+            .values(acked_at=now)
+        )
+        task_id = (await s.get(Reminder, reminder_id)).task_id  # type: ignore[union-attr]
+        return Press(ok=True, task_id=task_id)
+
+
+async def snooze(
+    sf: SessionFactory,
+    reminder_id: int,
+    user_id: int,
+    now: dt.datetime,
+    cal: WorkCalendar,
+    cfg: RuleConfig,
+) -> Press:
+    """Queue the same reminder again for this person a day later (once per day pressed)."""
+    until = snooze_until(now, cal, cfg)
+    async with write_session(sf) as s:
+        message = await _own_message(s, reminder_id, user_id)
+        if message is None:
+            return Press(ok=False)
+        await enqueue(
+            s,
+            [
+                Outgoing(
+                    dedupe_key=f"snooze:{reminder_id}:{user_id}:{until.date().isoformat()}",
+                    chat_id=user_id,
+                    kind="reminder_snoozed",
+                    text=message.text,
+                    not_before=until,
+                    reply_markup=message.reply_markup,
+                    reminder_id=reminder_id,
+                    user_id=user_id,
+                )
+            ],
+            now,
+        )
+        await s.execute(
+            update(OutboxMessage).where(OutboxMessage.id == message.id).values(snoozed_at=now)
+        )
+        task_id = (await s.get(Reminder, reminder_id)).task_id  # type: ignore[union-attr]
+        return Press(ok=True, task_id=task_id, until=until)
+
+
+async def reminder_task(sf: SessionFactory, reminder_id: int, user_id: int) -> str | None:
+    """The task of a reminder sent to ``user_id`` (None if it was not sent to them)."""
+    async with read_session(sf) as s:
+        if await _own_message(s, reminder_id, user_id) is None:
+            return None
+        reminder = await s.get(Reminder, reminder_id)
+        return reminder.task_id if reminder else None
+
+
+# -- /hanchot ---------------------------------------------------------------------------
+
+
+@dataclass
+class DeadlineChange:
+    status: str  # "ok" | "not_coordinator" | "no_task" | "out_of_scope"
+    task_id: str | None = None
+    agencies: list[str] = field(default_factory=list)
+
+
+async def find_task(sf: SessionFactory, token: str) -> list[tuple[str, str, str, str]]:
+    """Tasks whose id or reference matches ``token``: (id, document, ref, title)."""
+    token = token.strip()
+    async with read_session(sf) as s:
+        exact = await s.get(Task, token)
+        if exact is not None and not exact.archived:
+            return [(exact.id, exact.document, exact.ref, exact.title)]
+        rows = await s.execute(
+            select(Task.id, Task.document, Task.ref, Task.title)
+            .where(Task.archived.is_(False))
+            .order_by(Task.document, Task.position)
+        )
+        folded = token.casefold()
+        return [tuple(r) for r in rows if r[2].casefold() == folded]  # type: ignore[misc]
+
+
+async def set_deadline(
+    sf: SessionFactory,
+    user_id: int,
+    task_id: str,
+    due: dt.date | None,
+    now: dt.datetime,
+    *,
+    is_admin: bool = False,
+) -> DeadlineChange:
+    """Set (or with ``due`` None, clear) a task's date for the agencies of the user's scope."""
+    async with write_session(sf) as s:
+        coordinators = await store.coordinators(s, user_id)
+        if not coordinators and not is_admin:
+            return DeadlineChange("not_coordinator")
+        task = await s.get(Task, task_id)
+        if task is None or task.archived:
+            return DeadlineChange("no_task")
+        agencies = await store.load_agencies(s)
+        links = (
+            await s.execute(select(TaskAgency.agency_id).where(TaskAgency.task_id == task_id))
+        ).all()
+        scope = [
+            a
+            for (a,) in links
+            if a in agencies and (is_admin or any(c.covers(agencies[a]) for c in coordinators))
+        ]
+        if not scope:
+            return DeadlineChange("out_of_scope", task_id)
+        for agency_id in scope:
+            await s.execute(
+                delete(DeadlineOverride).where(
+                    DeadlineOverride.task_id == task_id, DeadlineOverride.agency_id == agency_id
+                )
+            )
+            if due is not None:
+                s.add(
+                    DeadlineOverride(
+                        task_id=task_id,
+                        agency_id=agency_id,
+                        due_date=due,
+                        set_by=user_id,
+                        set_at=now,
+                    )
+                )
+        s.add(
+            AuditLog(
+                actor_id=user_id,
+                action="deadline.set" if due else "deadline.clear",
+                object_type="task",
+                object_id=task_id,
+                details={"due": due.isoformat() if due else None, "agencies": scope},
+                at=now,
+            )
+        )
+        return DeadlineChange("ok", task_id, [agencies[a].name for a in scope])

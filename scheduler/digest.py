@@ -1,0 +1,243 @@
+"""The coordinators' digest: what a coordinator's scope looks like this week.
+
+``build_digest`` computes plain numbers and short lists from a snapshot of the
+database; ``render_digest`` turns them into a compact message for a phone chat
+(dates through Babel, text through the catalogs). The weekly job sends it on Monday
+08:00 (configurable; on a day off the working day before), once per coordinator and
+week (``digest_runs``); /baocao builds the same digest on demand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections import Counter
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import ProgressUpdate
+from bot.i18n import format_date, t, tn
+from scheduler import store
+from scheduler.scan import Snapshot, assignments
+from scheduler.workdays import WorkCalendar
+
+DUE_SOON_DAYS = 14
+SILENT_DAYS = 30
+LIST_LIMIT = 5
+MAX_MESSAGE = 4000
+
+#: A hook another area fills (volunteers): registrations per campaign in a scope.
+#: ``async def hook(session, scope_agency_ids, now) -> [(campaign name, count), …]``
+RegistrationsHook = Callable[
+    [AsyncSession, frozenset[str] | None, dt.datetime], Awaitable[Sequence[tuple[str, int]]]
+]
+
+STATUS_ORDER = ("done", "in_progress", "not_started", "blocked", "overdue")
+
+
+@dataclass(frozen=True)
+class Item:
+    task_id: str
+    ref: str
+    title: str
+    agency: str
+    day: dt.date
+
+
+@dataclass
+class Digest:
+    today: dt.date
+    week_start: dt.date
+    agencies: int = 0
+    tasks: int = 0
+    due_soon: list[Item] = field(default_factory=list)
+    due_soon_count: int = 0
+    overdue: list[Item] = field(default_factory=list)
+    overdue_count: int = 0
+    updates: list[Item] = field(default_factory=list)
+    updates_count: int = 0
+    silent: list[str] = field(default_factory=list)
+    silent_count: int = 0
+    registrations: list[tuple[str, int]] = field(default_factory=list)
+    #: status counts per group (agency level or agency name) for the chart
+    by_group: dict[str, Counter[str]] = field(default_factory=dict)
+
+
+@dataclass
+class DigestInputs:
+    snapshot: Snapshot
+    updates: list[tuple[str, str, str, dt.datetime]]  # task, agency, status, created_at
+    members: dict[str, list[store.Person]]
+    away: set[int]
+
+
+async def read_inputs(
+    session: AsyncSession, snap: Snapshot, since: dt.datetime, today: dt.date
+) -> DigestInputs:
+    rows = await session.execute(
+        select(
+            ProgressUpdate.task_id,
+            ProgressUpdate.agency_id,
+            ProgressUpdate.status,
+            ProgressUpdate.created_at,
+        )
+        .where(ProgressUpdate.created_at >= since)
+        .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc())
+    )
+    return DigestInputs(
+        snapshot=snap,
+        updates=[(a, b, c, d) for a, b, c, d in rows],
+        members=await store.agency_members(session),
+        away=await store.away_user_ids(session, today),
+    )
+
+
+def week_start(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def build_digest(
+    inputs: DigestInputs,
+    in_scope: Callable[[store.AgencyInfo], bool],
+    now: dt.datetime,
+    calendar: WorkCalendar,
+    *,
+    group_by_level: bool | None = None,
+) -> Digest:
+    snap = inputs.snapshot
+    today = now.astimezone(calendar.tz).date()
+    monday = week_start(today)
+    digest = Digest(today=today, week_start=monday)
+    agencies = {aid: a for aid, a in snap.agencies.items() if in_scope(a)}
+    digest.agencies = len(agencies)
+    if group_by_level is None:
+        group_by_level = len(agencies) > 12
+    tasks: set[str] = set()
+    open_agencies: set[str] = set()
+    due_soon: list[Item] = []
+    overdue: list[Item] = []
+    by_group: dict[str, Counter[str]] = {}
+    horizon = today + dt.timedelta(days=DUE_SOON_DAYS)
+    for a in assignments(snap):
+        agency = agencies.get(a.agency_id)
+        if agency is None:
+            continue
+        task = snap.tasks[a.task_id]
+        tasks.add(a.task_id)
+        progress = snap.progress.get((a.task_id, a.agency_id))
+        status = progress.status if progress else "not_started"
+        dated = a.kind in ("date", "period") and a.due is not None
+        late = dated and not a.done and a.due < today  # type: ignore[operator]
+        group = agency.level if group_by_level else agency.name
+        by_group.setdefault(group, Counter())["overdue" if late else status] += 1
+        if a.done:
+            continue
+        open_agencies.add(a.agency_id)
+        if not dated:
+            continue
+        item = Item(a.task_id, task.ref, task.title, agency.name, a.due)  # type: ignore[arg-type]
+        if late and a.role == "lead":
+            overdue.append(item)
+        elif today <= a.due <= horizon:  # type: ignore[operator]
+            due_soon.append(item)
+    digest.tasks = len(tasks)
+    due_soon.sort(key=lambda i: (i.day, i.ref, i.agency))
+    overdue.sort(key=lambda i: (i.day, i.ref, i.agency))
+    digest.due_soon_count, digest.due_soon = len(due_soon), due_soon[:LIST_LIMIT]
+    digest.overdue_count, digest.overdue = len(overdue), overdue[:LIST_LIMIT]
+
+    since = calendar.at(monday, dt.time(0))
+    updates = []
+    for task_id, agency_id, _status, created in inputs.updates:
+        agency = agencies.get(agency_id)
+        task = snap.tasks.get(task_id)
+        if agency is None or task is None or created < since:
+            continue
+        updates.append(
+            Item(task_id, task.ref, task.title, agency.name, created.astimezone(calendar.tz).date())
+        )
+    digest.updates_count, digest.updates = len(updates), updates[:LIST_LIMIT]
+
+    silent_since = now - dt.timedelta(days=SILENT_DAYS)
+    last: dict[str, dt.datetime] = {}
+    for (_task, agency_id), progress in snap.progress.items():
+        if agency_id in agencies and (
+            agency_id not in last or progress.last_update > last[agency_id]
+        ):
+            last[agency_id] = progress.last_update
+    silent = []
+    for agency_id in sorted(open_agencies, key=lambda i: agencies[i].name):
+        if last.get(agency_id) is not None and last[agency_id] >= silent_since:
+            continue
+        officers = inputs.members.get(agency_id, [])
+        if officers and all(p.user_id in inputs.away for p in officers):
+            continue  # everyone there is away: not silent
+        silent.append(agencies[agency_id].name)
+    digest.silent_count, digest.silent = len(silent), silent[:LIST_LIMIT]
+    digest.by_group = by_group
+    return digest
+
+
+def _items(lang: str, items: list[Item], total: int) -> list[str]:
+    lines = []
+    for i in items:
+        title = i.title if len(i.title) <= 70 else i.title[:69].rstrip() + "…"
+        lines.append(
+            f"• {html.escape(format_date(i.day, lang, 'short'))} · {html.escape(i.ref)} "
+            f"{html.escape(title)} — <i>{html.escape(i.agency)}</i>"
+        )
+    if total > len(items):
+        lines.append(tn(lang, "…and {n} more", "…and {n} more", total - len(items)))
+    return lines
+
+
+def render_digest(lang: str, d: Digest, scope_label: str) -> str:
+    lines = [
+        t(lang, "📊 <b>Digest for {scope}</b>", scope=scope_label),
+        t(
+            lang,
+            "Week of {date} · {agencies} agencies · {tasks} tasks",
+            date=format_date(d.week_start, lang),
+            agencies=d.agencies,
+            tasks=d.tasks,
+        ),
+        "",
+        tn(
+            lang,
+            "⏰ <b>Due in the next 14 days: {n}</b>",
+            "⏰ <b>Due in the next 14 days: {n}</b>",
+            d.due_soon_count,
+        ),
+        *_items(lang, d.due_soon, d.due_soon_count),
+        tn(lang, "⚠️ <b>Overdue: {n}</b>", "⚠️ <b>Overdue: {n}</b>", d.overdue_count),
+        *_items(lang, d.overdue, d.overdue_count),
+        tn(
+            lang,
+            "📝 <b>Updates this week: {n}</b>",
+            "📝 <b>Updates this week: {n}</b>",
+            d.updates_count,
+        ),
+        *_items(lang, d.updates, d.updates_count),
+        tn(
+            lang,
+            "🔇 <b>Silent for 30+ days: {n}</b>",
+            "🔇 <b>Silent for 30+ days: {n}</b>",
+            d.silent_count,
+        ),
+    ]
+    if d.silent:
+        names = ", ".join(html.escape(n) for n in d.silent)
+        more = d.silent_count - len(d.silent)
+        lines.append(
+            f"• {names}" + (tn(lang, " …and {n} more", " …and {n} more", more) if more else "")
+        )
+    if d.registrations:
+        lines.append(t(lang, "🙋 <b>Registrations per campaign</b>"))
+        lines += [f"• {html.escape(name)}: {count}" for name, count in d.registrations]
+    text = "\n".join(lines)
+    if len(text) > MAX_MESSAGE:
+        text = text[: MAX_MESSAGE - 1].rsplit("\n", 1)[0] + "\n…"
+    return text
