@@ -43,10 +43,14 @@ from telegram.ext import (
 )
 
 from bot.clock import SYSTEM_CLOCK, Clock
+from bot.db.persistence import DatabasePersistence
 from bot.i18n import N_, compile_catalogs, tb
 from bot.settings import Settings
+from handlers import admin as admin_area
 from handlers import agency, browse, common, qa
 from handlers import digest as digest_area
+from handlers import membership as membership_area
+from handlers import progress as progress_area
 from handlers import reminders as reminders_area
 from handlers.context import BotApplication, CommandSpec, Services
 
@@ -58,6 +62,9 @@ Register = Callable[[BotApplication], None]
 #:     from handlers import progress        (at the top of this module)
 #:     progress.register,                   (in this list)
 AREAS: list[Register] = [
+    membership_area.register,  # opens the database first (post_init), /thamgia…
+    admin_area.register,
+    progress_area.register,
     reminders_area.register,
     digest_area.register,
 ]
@@ -114,6 +121,8 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
+        # user_data and conversation states survive restarts (table bot_state)
+        .persistence(DatabasePersistence(settings.database_url, clock=services.clock))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )

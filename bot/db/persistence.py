@@ -1,0 +1,191 @@
+"""PTB persistence in the database (table ``bot_state``): conversations survive restarts.
+
+``DatabasePersistence(url)`` is given to the ApplicationBuilder. It opens the
+database itself on first use (upgrading the schema: PTB loads persisted data in
+``Application.initialize``, before any ``post_init`` hook), and hands the same
+``Database`` to the rest of the bot through :attr:`DatabasePersistence.database`
+(``await persistence.open()``), so the bot keeps one engine.
+
+Stored: ``user_data``, ``chat_data`` and the states of persistent
+ConversationHandlers, as JSON rows (namespace, key). ``bot_data`` and callback data
+are not stored (the bot's services live on the Application). Only JSON values are
+kept (str, int, float, bool, None, lists, dicts with string keys); anything else
+in user/chat data is left out of the stored copy (its key is logged, never its value).
+Writes are immediate: ``flush`` has nothing left to do. PTB calls the ``update_*``
+methods every ``update_interval`` seconds (default here: 1 s) and on shutdown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from telegram.ext import BasePersistence, PersistenceInput
+
+from bot.clock import SYSTEM_CLOCK, Clock
+from bot.db.engine import Database, open_database, write_session
+from bot.db.models import BotState
+
+log = logging.getLogger(__name__)
+
+USER = "user"
+CHAT = "chat"
+CONV = "conv:"
+
+
+def _jsonable(value: Any, path: str = "") -> Any:
+    """A copy of ``value`` with only JSON-native parts (others dropped, keys logged)."""
+    if value is None or isinstance(value, str | bool | int | float):
+        return value
+    if isinstance(value, list | tuple):
+        return [_jsonable(v, f"{path}[]") for v in value]
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            if not isinstance(k, str):
+                log.debug("persistence: non-string key under %r not stored", path)
+                continue
+            if v is None or isinstance(v, str | bool | int | float | list | tuple | dict):
+                out[k] = _jsonable(v, f"{path}.{k}")
+            else:
+                log.debug("persistence: value of %r (%s) not stored", f"{path}.{k}", type(v))
+        return out
+    return None
+
+
+def _conv_key(key: tuple[int | str, ...]) -> str:
+    return json.dumps(list(key), separators=(",", ":"))
+
+
+class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[str, Any]]):
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        database: Database | None = None,
+        clock: Clock = SYSTEM_CLOCK,
+        update_interval: float = 1.0,
+        upgrade: bool = True,
+    ) -> None:
+        super().__init__(
+            store_data=PersistenceInput(
+                bot_data=False, chat_data=True, user_data=True, callback_data=False
+            ),
+            update_interval=update_interval,
+        )
+        self._url = url
+        self._database = database
+        self._owns_database = database is None
+        self._upgrade = upgrade
+        self._clock = clock
+        self._lock = asyncio.Lock()
+
+    # -- the database ------------------------------------------------------------------
+
+    async def open(self) -> Database:
+        """The database, opened (and upgraded) on first use."""
+        if self._database is None:
+            async with self._lock:
+                if self._database is None:
+                    self._database = await open_database(self._url, upgrade=self._upgrade)
+        return self._database
+
+    @property
+    def database(self) -> Database | None:
+        return self._database
+
+    async def close(self) -> None:
+        if self._database is not None and self._owns_database:
+            await self._database.dispose()
+            self._database = None
+
+    async def _load(self, namespace: str) -> dict[str, Any]:
+        db = await self.open()
+        async with db.session_factory() as session:
+            rows = await session.execute(
+                select(BotState.key, BotState.data).where(BotState.namespace == namespace)
+            )
+            return {key: data for key, data in rows.all()}
+
+    async def _put(self, namespace: str, key: str, data: Any) -> None:
+        db = await self.open()
+        now = self._clock.now()
+        dialect = postgresql if db.backend == "postgresql" else sqlite
+        stmt = dialect.insert(BotState).values(
+            namespace=namespace, key=key, data=data, updated_at=now
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[BotState.namespace, BotState.key],
+            set_={"data": stmt.excluded.data, "updated_at": stmt.excluded.updated_at},
+        )
+        async with write_session(db.session_factory) as session:
+            await session.execute(stmt)
+
+    async def _drop(self, namespace: str, key: str) -> None:
+        db = await self.open()
+        async with write_session(db.session_factory) as session:
+            await session.execute(
+                delete(BotState).where(BotState.namespace == namespace, BotState.key == key)
+            )
+
+    # -- BasePersistence -----------------------------------------------------------------
+
+    async def get_user_data(self) -> dict[int, dict[str, Any]]:
+        return {int(k): dict(v or {}) for k, v in (await self._load(USER)).items()}
+
+    async def get_chat_data(self) -> dict[int, dict[str, Any]]:
+        return {int(k): dict(v or {}) for k, v in (await self._load(CHAT)).items()}
+
+    async def get_bot_data(self) -> dict[str, Any]:
+        return {}
+
+    async def get_callback_data(self) -> None:
+        return None
+
+    async def get_conversations(self, name: str) -> dict[tuple[int | str, ...], object]:
+        out: dict[tuple[int | str, ...], object] = {}
+        for key, state in (await self._load(CONV + name)).items():
+            out[tuple(json.loads(key))] = state
+        return out
+
+    async def update_conversation(
+        self, name: str, key: tuple[int | str, ...], new_state: object | None
+    ) -> None:
+        if new_state is None:
+            await self._drop(CONV + name, _conv_key(key))
+        else:
+            await self._put(CONV + name, _conv_key(key), _jsonable(new_state))
+
+    async def update_user_data(self, user_id: int, data: dict[str, Any]) -> None:
+        await self._put(USER, str(user_id), _jsonable(data, "user_data"))
+
+    async def update_chat_data(self, chat_id: int, data: dict[str, Any]) -> None:
+        await self._put(CHAT, str(chat_id), _jsonable(data, "chat_data"))
+
+    async def update_bot_data(self, data: dict[str, Any]) -> None:
+        return None
+
+    async def update_callback_data(self, data: Any) -> None:
+        return None
+
+    async def drop_chat_data(self, chat_id: int) -> None:
+        await self._drop(CHAT, str(chat_id))
+
+    async def drop_user_data(self, user_id: int) -> None:
+        await self._drop(USER, str(user_id))
+
+    async def refresh_user_data(self, user_id: int, user_data: dict[str, Any]) -> None:
+        return None
+
+    async def refresh_chat_data(self, chat_id: int, chat_data: dict[str, Any]) -> None:
+        return None
+
+    async def refresh_bot_data(self, bot_data: dict[str, Any]) -> None:
+        return None
+
+    async def flush(self) -> None:
+        return None
