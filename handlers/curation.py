@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler
@@ -61,9 +62,13 @@ LIST_LIMIT = 10  # groups shown by /chuatraloi
 SHOWN_CANDIDATES = 5  # candidate tasks offered per group
 ALLOWED_CANDIDATES = 8  # accepted on press (a little slack if the ranking moved)
 MAX_PROBLEMS = 10  # problems listed when a reload is refused
-RATED_KEY = "curation_rated"  # user_data: rating token -> what was asked
+# user_data: rating token -> RatedQuestion (what was asked, for a 👎). Memory only: the
+# database persistence keeps JSON values only, so the question text is never stored next
+# to the real user id; after a restart a 👎 still counts, without the question.
+RATED_KEY = "curation_rated"
 RATED_KEEP = 20
 LOCK_KEY = "curation_lock"
+KEY_KEY = "curation_pseudonym_key"
 
 _ID = r"(?:[a-z0-9_]{1,40}|~[a-z2-7]{10})"
 _CQ = re.compile(rf"^cq:(?:(k|x):(\d{{1,18}})|(l):(\d{{1,18}}):({_ID})|(c))$")
@@ -119,6 +124,18 @@ async def _deny(update: Update, context: Context, text: str) -> None:
     if query is not None:
         await query.answer()
     await send_html(update, context, text)
+
+
+async def _pseudonym_key(svc: Services, session: AsyncSession) -> bytes:
+    """The pseudonym key, read once per running bot (it never changes)."""
+    key = svc.extras.get(KEY_KEY)
+    if not isinstance(key, bytes):
+        secret = svc.settings.pseudonym_secret
+        key = await pseudonym_key(
+            session, svc.clock.now(), secret.get_secret_value() if secret else None
+        )
+        svc.extras[KEY_KEY] = key
+    return key
 
 
 def _no_db_text(lang: str) -> str:
@@ -178,9 +195,8 @@ async def record_answer(
         now = svc.clock.now()
         unanswered = not is_answered(answer)
         candidates = candidates_for(svc.engine, question, answer) if unanswered else []
-        secret = svc.settings.pseudonym_secret
         async with write_session(db.session_factory) as session:
-            key = await pseudonym_key(session, now, secret.get_secret_value() if secret else None)
+            key = await _pseudonym_key(svc, session)
             await log_question(
                 session,
                 at=now,
@@ -242,9 +258,8 @@ async def on_rating_button(update: Update, context: Context) -> None:
             remembered.text, remembered.lang, remembered.confidence, tuple(found)
         )
     now = svc.clock.now()
-    secret = svc.settings.pseudonym_secret
     async with write_session(db.session_factory) as session:
-        key = await pseudonym_key(session, now, secret.get_secret_value() if secret else None)
+        key = await _pseudonym_key(svc, session)
         fresh = await rate_answer(
             session,
             at=now,
