@@ -177,7 +177,7 @@ async def _answer(update: Update) -> None:
             await update.callback_query.answer()
 
 
-async def _notify_promoted(context: Context, promoted: list[VolunteerRegistration]) -> None:
+async def notify_promoted(context: Context, promoted: list[VolunteerRegistration]) -> None:
     """Tell each volunteer moved up from the waitlist that they now have a place."""
     if not promoted:
         return
@@ -813,7 +813,7 @@ async def on_mine_button(update: Update, context: Context) -> None:
         context,
         t(lang, "Your registration for <b>{campaign}</b> is cancelled.", campaign=name or ""),
     )
-    await _notify_promoted(context, result.promoted)
+    await notify_promoted(context, result.promoted)
 
 
 # -- /xoadulieu: erase my data -----------------------------------------------------------
@@ -861,7 +861,7 @@ async def on_erase_button(update: Update, context: Context) -> None:
             n=format_number(result.anonymised, lang),
         )
     await edit_html(update, context, text)
-    await _notify_promoted(context, result.promoted)
+    await notify_promoted(context, result.promoted)
 
 
 # -- wiring -------------------------------------------------------------------------------
