@@ -48,10 +48,12 @@ from bot.i18n import N_, compile_catalogs, tb
 from bot.settings import Settings
 from handlers import admin as admin_area
 from handlers import agency, browse, common, qa
+from handlers import campaigns as campaigns_area
 from handlers import digest as digest_area
 from handlers import membership as membership_area
 from handlers import progress as progress_area
 from handlers import reminders as reminders_area
+from handlers import volunteers as volunteers_area
 from handlers.context import BotApplication, CommandSpec, Services
 
 log = logging.getLogger(__name__)
@@ -67,6 +69,8 @@ AREAS: list[Register] = [
     progress_area.register,
     reminders_area.register,
     digest_area.register,
+    volunteers_area.register,
+    campaigns_area.register,
 ]
 
 #: The core commands, in menu order (Vietnamese names; descriptions are msgids).
