@@ -74,3 +74,43 @@ async def admin_figures(
         thumbs_down=down,
         top_unanswered=[TopQuestion(g.text, g.count, g.rated_down) for g in groups],
     )
+
+
+def figures_text(figures: CurationFigures, lang: str) -> str:
+    """The admins' digest section as HTML, in ``lang`` (numbers and dates through Babel)."""
+    from babel.numbers import format_percent
+
+    from bot.i18n import format_date, format_number, t, tn
+
+    period = t(
+        lang,
+        "<b>Questions to the bot</b>, {start} – {end}",
+        start=format_date(figures.start, lang, "short"),
+        end=format_date(figures.end, lang, "short"),
+    )
+    if not figures.asked:
+        lines = [period, t(lang, "No questions were asked.")]
+    else:
+        share = format_percent(figures.share_answered or 0.0, locale=lang)
+        lines = [
+            period,
+            tn(
+                lang,
+                "{n} question asked, {share} answered outright.",
+                "{n} questions asked, {share} answered outright.",
+                figures.asked,
+                share=share,
+            ),
+        ]
+    if figures.thumbs_up or figures.thumbs_down:
+        lines.append(
+            f"👍 {format_number(figures.thumbs_up, lang)} · "
+            f"👎 {format_number(figures.thumbs_down, lang)}"
+        )
+    if figures.top_unanswered:
+        lines.append(t(lang, "Most asked without a good answer (see /chuatraloi):"))
+        for q in figures.top_unanswered:
+            lines.append(
+                tn(lang, "• «{text}» — {n} time", "• «{text}» — {n} times", q.count, text=q.text)
+            )
+    return "\n".join(lines)

@@ -55,3 +55,27 @@ def test_candidates_add_up_and_thumbs_down_are_counted() -> None:
 
 def test_empty_and_blank_questions_are_ignored() -> None:
     assert group_items([item(1, "   "), item(2, "?!")]) == []
+
+
+def test_digest_section_reads_well_in_both_languages() -> None:
+    import datetime as dt
+
+    from bot.curation.figures import CurationFigures, TopQuestion, figures_text
+
+    figures = CurationFigures(
+        dt.date(2026, 2, 24),
+        dt.date(2026, 3, 2),
+        asked=1234,
+        answered=1000,
+        thumbs_up=3,
+        thumbs_down=1,
+        top_unanswered=[TopQuestion("ai lam app hien mau", 5, 1)],
+    )
+    vi = figures_text(figures, "vi")
+    en = figures_text(figures, "en")
+    assert "1.234 câu hỏi, 81% được trả lời ngay." in vi
+    assert "• «ai lam app hien mau» — 5 lần" in vi and "👍 3 · 👎 1" in vi
+    assert "1,234 questions asked, 81% answered outright." in en
+    assert "• «ai lam app hien mau» — 5 times" in en
+    empty = CurationFigures(dt.date(2026, 2, 24), dt.date(2026, 3, 2), 0, 0, 0, 0)
+    assert figures_text(empty, "vi").endswith("Không có câu hỏi nào.")
