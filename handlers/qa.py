@@ -41,16 +41,17 @@ ANSWER_LANG_KEY = "answer_lang"
 TASK_INTENTS = frozenset(intent for intent, _ in FOLLOW_UPS)
 
 
-def follow_up_keyboard(task_id: str, current: str, lang: str) -> InlineKeyboardMarkup:
+def follow_up_rows(task_id: str, current: str, lang: str) -> list[list[InlineKeyboardButton]]:
     buttons = [
         InlineKeyboardButton(tb(lang, label), callback_data=cb.task_data(task_id, intent))
         for intent, label in FOLLOW_UPS
         if intent != current
     ]
-    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+    return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
 
 
-def suggestion_keyboard(answer: Answer, lang: str) -> InlineKeyboardMarkup | None:
+def suggestion_rows(answer: Answer) -> list[list[InlineKeyboardButton]]:
+    """One button per "did you mean" candidate, asking the same thing about it."""
     intent = answer.intent if answer.intent in TASK_INTENTS else "summary"
     rows = []
     for s in answer.suggestions[:MAX_SUGGESTIONS]:
@@ -61,15 +62,17 @@ def suggestion_keyboard(answer: Answer, lang: str) -> InlineKeyboardMarkup | Non
         else:
             continue
         rows.append([InlineKeyboardButton(shorten(s.label), callback_data=data)])
-    return InlineKeyboardMarkup(rows) if rows else None
+    return rows
 
 
 def answer_keyboard(answer: Answer, lang: str) -> InlineKeyboardMarkup | None:
-    if answer.suggestions:
-        return suggestion_keyboard(answer, lang)
-    if answer.refused or not answer.tasks or answer.intent not in TASK_INTENTS:
-        return None
-    return follow_up_keyboard(answer.tasks[0], answer.intent, lang)
+    """Follow-ups about the task answered (coordinators, deadline, output, source), then
+    the "did you mean" candidates."""
+    rows = []
+    if not answer.refused and answer.tasks and answer.intent in TASK_INTENTS:
+        rows += follow_up_rows(answer.tasks[0], answer.intent, lang)
+    rows += suggestion_rows(answer)
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 def remember_answer_lang(context: Context, lang: str) -> None:

@@ -24,18 +24,22 @@ What it gives you:
   settings, engine, clock, db…);
 - ``bot.settings``: the :class:`~bot.settings.Settings` it runs with.
 
-Options of :meth:`BotHarness.start`: ``admin_ids``, ``database_url``, ``clock`` (e.g. a
+Options of :meth:`BotHarness.start`: ``admin_ids``, ``database_url`` (default: a fresh
+SQLite file in a temporary directory, removed afterwards), ``clock`` (e.g. a
 ``ManualClock``), ``areas`` (register functions; default: ``bot.app.AREAS``, i.e. the
 whole bot), ``enforce_flood`` (429s from the emulator), ``rate_limit`` (PTB's limiter;
-off by default so tests are fast), ``settings`` (extra Settings fields). Everything
+off by default so tests are fast), ``settings`` (extra Settings fields), ``knowledge``
+(a ``(KnowledgeBase, Engine)`` pair instead of the curated one). Everything
 waits on conditions with timeouts; stopping is clean (no task left running).
 """
 
 from __future__ import annotations
 
 import contextlib
+import tempfile
 from collections.abc import AsyncIterator, Iterable
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from bot.app import Register, build_application, start_polling, stop_polling
@@ -90,30 +94,36 @@ class BotHarness:
         enforce_flood: bool = False,
         rate_limit: bool = False,
         settings: dict[str, Any] | None = None,
+        knowledge: tuple[Any, Any] | None = None,
     ) -> AsyncIterator[BotHarness]:
-        emulator = await Emulator(enforce_flood=enforce_flood).start()
-        fields: dict[str, Any] = {
-            "telegram_bot_token": emulator.token,
-            "telegram_base_url": emulator.base_url,
-            "admin_user_ids": ",".join(str(i) for i in admin_ids),
-            "rate_limit": rate_limit,
-            **(settings or {}),
-        }
-        if database_url is not None:
-            fields["database_url"] = database_url
-        config = Settings(_env_file=None, **fields)  # type: ignore[call-arg]
-        kb, engine = shared_knowledge()
-        services = Services(settings=config, engine=engine, kb=kb, clock=clock)
-        application = build_application(config, services=services, areas=areas)
-        started = False
+        scratch = None
+        if database_url is None:  # a fresh embedded database per run, removed afterwards
+            scratch = tempfile.TemporaryDirectory(prefix="kl44-e2e-")
+            database_url = f"sqlite+aiosqlite:///{Path(scratch.name) / 'bot.db'}"
+        emulator = Emulator(enforce_flood=enforce_flood)
+        application: BotApplication | None = None
         try:
+            await emulator.start()
+            fields: dict[str, Any] = {
+                "telegram_bot_token": emulator.token,
+                "telegram_base_url": emulator.base_url,
+                "admin_user_ids": ",".join(str(i) for i in admin_ids),
+                "rate_limit": rate_limit,
+                **(settings or {}),
+                "database_url": database_url,
+            }
+            config = Settings(_env_file=None, **fields)  # type: ignore[call-arg]
+            kb, engine = knowledge or shared_knowledge()
+            services = Services(settings=config, engine=engine, kb=kb, clock=clock)
+            application = build_application(config, services=services, areas=areas)
             await start_polling(application, poll_timeout=5)
-            started = True
             await emulator.wait_polling()
             yield cls(emulator, application, config)
         finally:
             try:
-                if started:
+                if application is not None:
                     await stop_polling(application)
             finally:
                 await emulator.stop()
+                if scratch is not None:
+                    scratch.cleanup()

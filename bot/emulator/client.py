@@ -91,7 +91,8 @@ class Reply:
         return [b.text for b in self.buttons]
 
     def button(self, label: str) -> Button:
-        """The button whose label is ``label``, else the only one containing it (casefolded)."""
+        """The button labelled ``label``; else the only one starting with it, else the only
+        one containing it (both casefolded)."""
         return _find_button(self.buttons, label, self.message_id)
 
     @property
@@ -115,6 +116,9 @@ def _find_button(buttons: list[Button], label: str, message_id: int | None = Non
     if exact:
         return exact[0]
     folded = label.casefold()
+    prefixed = [b for b in buttons if b.text.casefold().startswith(folded)]
+    if len(prefixed) == 1:
+        return prefixed[0]
     partial = [b for b in buttons if folded in b.text.casefold()]
     if len(partial) == 1:
         return partial[0]
