@@ -82,7 +82,13 @@ class Sender(Protocol):
 
 
 class SlidingWindow:
-    """At most ``count`` acquisitions in any window of ``per`` seconds."""
+    """At most ``count`` events in any window of ``per`` seconds.
+
+    ``acquire`` waits for a free slot and records it at once; with ``record=False`` the
+    caller records the event itself (``record``) when it is over, e.g. when the HTTP
+    answer came back: the server measures arrival times, and a slow request followed
+    by a fast one would otherwise arrive closer together than the limit allows.
+    """
 
     def __init__(self, count: int, per: float, now: Callable[[], float] = time.monotonic) -> None:
         self.count = count
@@ -98,11 +104,15 @@ class SlidingWindow:
             return 0.0
         return self._times[0] + self.per - now
 
-    async def acquire(self) -> None:
+    async def acquire(self, record: bool = True) -> None:
         async with self._lock:
             while (wait := self._wait(self._now())) > 0:
                 await asyncio.sleep(wait)
-            self._times.append(self._now())
+            if record:
+                self._times.append(self._now())
+
+    def record(self) -> None:
+        self._times.append(self._now())
 
 
 @dataclass
@@ -133,10 +143,19 @@ class FloodLimiter:
         self._paused_until = max(self._paused_until, time.monotonic() + seconds)
 
     async def acquire(self, chat_id: int) -> None:
-        await self._chat(chat_id).acquire()
+        """Wait until one more message to ``chat_id`` keeps every limit.
+
+        Messages to one chat must be sent one after the other, each followed by
+        :meth:`done` (the per-chat window counts from when the previous one arrived).
+        """
+        await self._chat(chat_id).acquire(record=False)
         while (wait := self._paused_until - time.monotonic()) > 0:
             await asyncio.sleep(wait)
         await self.overall.acquire()
+
+    def done(self, chat_id: int) -> None:
+        """The message to ``chat_id`` was answered (or failed): start its chat's spacing."""
+        self._chat(chat_id).record()
 
 
 # -- the queue ---------------------------------------------------------------------------
@@ -306,6 +325,8 @@ class Deliverer:
             except Exception as exc:  # a bug in a sender must not lose the batch
                 log.exception("unexpected error sending outbox message %s", m.id)
                 return "retry", type(exc).__name__
+            finally:
+                self.limiter.done(m.chat_id)
         return "retry", "rate limited"
 
     async def _record(
