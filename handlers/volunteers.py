@@ -875,12 +875,18 @@ COMMANDS = [
 
 async def _open_database(application: BotApplication) -> None:
     """Open the database if no other area has (the persistence area normally does)."""
-    if application.services.db is None:
-        from bot.db.engine import open_database
+    if application.services.db is not None:
+        return
+    from bot.db.persistence import DatabasePersistence
 
-        db = await open_database(application.services.settings.database_url)
-        application.services.db = db
-        application.services.extras["volunteers_opened_db"] = db
+    if isinstance(application.persistence, DatabasePersistence):
+        application.services.db = await application.persistence.open()  # it closes it
+        return
+    from bot.db.engine import open_database
+
+    db = await open_database(application.services.settings.database_url)
+    application.services.db = db
+    application.services.extras["volunteers_opened_db"] = db
 
 
 async def _close_database(application: BotApplication) -> None:
