@@ -583,11 +583,23 @@ async def reload_knowledge(svc: Services) -> ReloadReport:
             async with read_session(db.session_factory) as session:
                 phrasings = await load_phrasings(session, set(loaded.kb.tasks))
         engine = await asyncio.to_thread(build_engine, loaded.kb, phrasings, loaded.lexicon)
+        await sync_database(svc, loaded.kb)  # tasks and agencies in the DB follow the files
         swap(svc, loaded.kb, engine)
     kb = loaded.kb
     return ReloadReport(
         len(kb.documents), len(kb.tasks), len(kb.agencies), sum(len(v) for v in phrasings.values())
     )
+
+
+async def sync_database(svc: Services, kb: KnowledgeBase) -> None:
+    """Make the database's agencies and tasks match ``kb`` (idempotent; archives, never
+    deletes), so progress, reminders and digests see what the bot answers from."""
+    db = svc.db if isinstance(svc.db, Database) else None
+    if db is None:
+        return
+    from bot.db.sync import sync_knowledge
+
+    await sync_knowledge(db.session_factory, kb, clock=svc.clock)
 
 
 def problems_text(lang: str, exc: KnowledgeError) -> str:
@@ -684,6 +696,8 @@ async def _startup(application: BotApplication) -> None:
                 len(exc.problems),
             )
     try:
+        if kb is not None:
+            await sync_database(svc, kb)
         applied = await rebuild_engine(svc, kb)
     except Exception:
         log.exception("could not apply the curated phrasings at start-up")

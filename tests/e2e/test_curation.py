@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.db.engine import Database, read_session, write_session
-from bot.db.models import Role, User
+from bot.db.models import Role, TaskAgency, User
 from bot.db.models_curation import AnswerRating, Phrasing, UnansweredQuestion
 from handlers import curation
 from handlers.context import BotApplication
@@ -256,4 +256,13 @@ async def test_broken_knowledge_file_is_refused_and_the_bot_keeps_answering(
         await lan.send(ANSWERED)
         after = await lan.reply()
         assert "Chủ trì: Bộ Tư pháp" in after.text
+        async with read_session(database.session_factory) as session:
+            leads = (
+                await session.scalars(
+                    select(TaskAgency.agency_id).where(
+                        TaskAgency.task_id == "qd895_pl_ii_2", TaskAgency.role == "lead"
+                    )
+                )
+            ).all()
+        assert leads == ["bo_tu_phap"]  # the database follows the reloaded files
     assert DATA_DIR.joinpath("tasks", "qd895.yaml").read_text(encoding="utf-8") == original
