@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -29,6 +30,9 @@ ACCENT_MISMATCH = 0.35
 # Tasks matching only words that make up less than this share of a question's
 # weight are not scored at all (they could not pass the refusal threshold).
 PRUNE_SHARE = 0.25
+# On a large base, only the tasks sharing the most words with a question are scored
+# in full (a task sharing few of its words could not win anyway).
+MAX_SCORED = 400
 # Upper bound of the length normalisation of a task's score.
 NORM_CAP = 1.2
 
@@ -107,6 +111,14 @@ class TaskIndex:
     def weight(self, token: str) -> float:
         return self.idf.get(token, self.max_idf)
 
+    def _most_matching(self, content: list[Tok], candidates: set[str]) -> set[str]:
+        """The ``MAX_SCORED`` candidates sharing the most distinct words with the question."""
+        counts: Counter[str] = Counter()
+        for f in {f for t in content for f in (t.f, t.alt) if f}:
+            counts.update(self.postings.get(f, ()))
+        in_order = sorted(candidates, key=self.order.__getitem__)
+        return set(heapq.nlargest(MAX_SCORED, in_order, key=counts.__getitem__))
+
     def _candidates(self, content: list[Tok]) -> set[str]:
         """Tasks that could still reach a useful coverage.
 
@@ -137,35 +149,41 @@ class TaskIndex:
         candidates = self._candidates(content)
         if allowed is not None:
             candidates &= allowed
+        if len(candidates) > MAX_SCORED:
+            candidates = self._most_matching(content, candidates)
         weights = [self.weight(t.f) for t in content]
         total = sum(weights) or 1.0
-        bigrams = list(itertools.pairwise(content))
+        # Each of the question's word pairs, as the set of folded pairs that count for it.
+        pair_keys = [_pair_keys(x, y) for x, y in itertools.pairwise(content)]
+        n_pairs = len(pair_keys)
+        bonus = 0.5 * (total / max(len(content), 1))
         results: list[Scored] = []
         for task_id in candidates:
             doc = self.docs[task_id]
+            fold_get = doc.fold.get
             matched = 0.0
             for tok, w in zip(content, weights, strict=True):
                 if tok.a is not None:
                     hit = doc.accent.get(tok.a)
                     if hit is None:
-                        hit = doc.fold.get(tok.f, 0.0) * ACCENT_MISMATCH
+                        hit = fold_get(tok.f, 0.0) * ACCENT_MISMATCH
                 else:
-                    hit = doc.fold.get(tok.f, 0.0)
+                    hit = fold_get(tok.f, 0.0)
                     if tok.alt is not None:
-                        hit = max(hit, doc.fold.get(tok.alt, 0.0))
+                        hit = max(hit, fold_get(tok.alt, 0.0))
                 matched += w * hit
             coverage = matched / total
-            bi_hits = sum(1 for x, y in bigrams if _bigram_in(x, y, doc.bigrams))
-            bi_cov = bi_hits / len(bigrams) if bigrams else (1.0 if coverage > 0 else 0.0)
-            score = (matched + 0.5 * bi_hits * (total / max(len(content), 1))) / self.norm[task_id]
+            doc_bigrams = doc.bigrams
+            bi_hits = sum(1 for keys in pair_keys if not doc_bigrams.isdisjoint(keys))
+            bi_cov = bi_hits / n_pairs if n_pairs else (1.0 if coverage > 0 else 0.0)
+            score = (matched + bonus * bi_hits) / self.norm[task_id]
             results.append(Scored(task_id, score, coverage, bi_cov))
         results.sort(key=lambda s: (-s.score, self.order[s.task_id]))
         return results[:limit]
 
 
-def _bigram_in(x: Tok, y: Tok, bigrams: set[tuple[str, str]]) -> bool:
-    if (x.f, y.f) in bigrams:
-        return True
+def _pair_keys(x: Tok, y: Tok) -> frozenset[tuple[str, str]]:
+    """The folded pairs that match the question's pair x y (alternative readings too)."""
     if x.alt is None and y.alt is None:
-        return False
-    return any((a, b) in bigrams for a in (x.f, x.alt) for b in (y.f, y.alt) if a and b)
+        return frozenset([(x.f, y.f)])
+    return frozenset((a, b) for a in (x.f, x.alt) for b in (y.f, y.alt) if a and b)
