@@ -24,6 +24,7 @@ import re
 import warnings
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -49,6 +50,8 @@ from bot.volunteers.registrations import (
     my_registrations,
 )
 from bot.volunteers.registrations import register as register_volunteer
+from bot.volunteers.reminders import CampaignReminder, Deliver, send_due_reminders
+from bot.volunteers.reports import registrations_for_digest
 from bot.volunteers.validation import (
     BLOOD_GROUPS,
     SKILLS,
@@ -864,6 +867,75 @@ async def on_erase_button(update: Update, context: Context) -> None:
     await notify_promoted(context, result.promoted)
 
 
+# -- the reminder the day before ------------------------------------------------------------
+
+REMINDER_INTERVAL_SECONDS = 600
+REMINDER_KIND = "campaign_reminder"
+
+
+def reminder_text(reminder: CampaignReminder, tz: str) -> str:
+    lang = reminder.language
+    lines = [
+        t(
+            lang,
+            "⏰ <b>Reminder</b>: <b>{campaign}</b> starts {when}. Thank you for volunteering!",
+            campaign=reminder.edition_name,
+            when=format_datetime(reminder.starts_at, lang, tz=tz, fmt="short"),
+        )
+    ]
+    if reminder.place:
+        lines.append(t(lang, "Place: {place}", place=reminder.place))
+    lines.append(t(lang, "Cannot come? Please cancel with /cuatoi so someone else can go."))
+    return "\n".join(lines)
+
+
+def outbox_delivery(tz: str, now: dt.datetime) -> Deliver:
+    """Hand reminders to the scheduler's outbox: its delivery path keeps the flood limits."""
+    from scheduler.outbox import Outgoing, enqueue
+
+    async def deliver(session: AsyncSession, reminder: CampaignReminder) -> bool:
+        message = Outgoing(
+            dedupe_key=f"{REMINDER_KIND}:{reminder.registration_id}",
+            chat_id=reminder.chat_id,
+            kind=REMINDER_KIND,
+            text=reminder_text(reminder, tz),
+            not_before=now,
+        )
+        await enqueue(session, [message], now)
+        return True
+
+    return deliver
+
+
+async def queue_campaign_reminders(application: BotApplication) -> int:
+    """Queue every reminder due now (the job's body; tests call it after moving the clock)."""
+    db = application.services.db
+    if db is None:
+        return 0
+    now = application.services.clock.now()
+    settings = application.services.settings
+    return await send_due_reminders(
+        db.session_factory, outbox_delivery(settings.timezone, now), now=now, tz=settings.tz
+    )
+
+
+async def _reminder_job(context: Context) -> None:
+    try:
+        await queue_campaign_reminders(context.application)  # type: ignore[arg-type]
+    except Exception:
+        log.exception("campaign reminder job failed")
+
+
+async def _start_reminders(application: BotApplication) -> None:
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(
+            _reminder_job,
+            interval=REMINDER_INTERVAL_SECONDS,
+            first=REMINDER_INTERVAL_SECONDS,
+            name="campaign reminders",
+        )
+
+
 # -- wiring -------------------------------------------------------------------------------
 
 COMMANDS = [
@@ -900,7 +972,10 @@ async def _close_database(application: BotApplication) -> None:
 def register(application: BotApplication) -> None:
     """Add the volunteer handlers (see ``bot/app.py`` for where areas plug in)."""
     application.services.startup.append(_open_database)
+    application.services.startup.append(_start_reminders)
     application.services.shutdown.append(_close_database)
+    # The weekly digest's "registrations per campaign" (scheduler.digest.RegistrationsHook).
+    application.services.extras["digest.registrations"] = registrations_for_digest
     persistent = application.persistence is not None
     application.add_handler(registration_conversation(persistent))
     application.add_handler(CommandHandler(["cuatoi", "mine"], cmd_mine))

@@ -1,9 +1,8 @@
 """Who may manage which campaign editions: admins everywhere, coordinators in their scope.
 
-A coordinator's grant (``roles`` row, not revoked) covers an agency when it has
-``scope_all``, or the agency's level equals ``scope_level`` (and, if set, its place
-equals ``scope_place``), or the agency id is listed in ``scope_agencies``. An edition
-is managed through its organiser agency. Checks are made inside the writing
+Coverage is the roles area's (``bot.access``): a coordinator grant covers an agency by
+``scope_all``, by level (and place), or by listing it. An edition is managed through
+its organiser agency. Checks are made inside the writing
 transaction, at the moment of the write.
 """
 
@@ -15,7 +14,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Agency, Role, RoleKind
+from bot import access as roles
+from bot.db.models import Agency
 
 
 @dataclass(frozen=True)
@@ -40,33 +40,16 @@ class NotAllowed(PermissionError):
 async def manager_scope(
     session: AsyncSession, user_id: int, admin_ids: Collection[int] = ()
 ) -> Scope:
-    """The agencies ``user_id`` may run campaigns for."""
+    """The agencies ``user_id`` may run campaigns for (the roles area decides coverage)."""
     if user_id in admin_ids:
         return Scope(everything=True)
-    grants = (
-        await session.scalars(
-            select(Role).where(
-                Role.user_id == user_id,
-                Role.role.in_([RoleKind.coordinator.value, RoleKind.admin.value]),
-                Role.revoked_at.is_(None),
-            )
-        )
-    ).all()
+    grants = await roles.coordinator_scopes(session, user_id)
     if not grants:
         return Scope()
-    if any(g.scope_all or g.role == RoleKind.admin.value for g in grants):
+    if any(g.all for g in grants):
         return Scope(everything=True)
-    ids: set[str] = set()
-    for grant in grants:
-        ids.update(grant.scope_agencies or [])
-        if grant.scope_level:
-            query = select(Agency.id).where(
-                Agency.level == grant.scope_level, Agency.archived.is_(False)
-            )
-            if grant.scope_place:
-                query = query.where(Agency.place == grant.scope_place)
-            ids.update((await session.scalars(query)).all())
-    return Scope(agencies=frozenset(ids))
+    agencies = (await session.scalars(select(Agency).where(Agency.archived.is_(False)))).all()
+    return Scope(agencies=frozenset(a.id for a in agencies if any(g.covers(a) for g in grants)))
 
 
 async def require_manager(

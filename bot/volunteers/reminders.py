@@ -29,6 +29,11 @@ from bot.db.models_volunteers import (
 
 log = logging.getLogger(__name__)
 
+#: No reminders between 21:00 and 07:00 local time…
+QUIET_START, QUIET_END = 21, 7
+#: …unless the campaign starts within this time (catch-up after downtime).
+NIGHT_CATCH_UP = dt.timedelta(hours=10)
+
 
 @dataclass(frozen=True)
 class CampaignReminder:
@@ -64,6 +69,7 @@ async def due_reminders(
             .order_by(CampaignEdition.starts_at, VolunteerRegistration.id)
         )
     ).all()
+    quiet = not QUIET_END <= local_now.hour < QUIET_START
     return [
         CampaignReminder(
             registration_id=reg.id,
@@ -75,6 +81,8 @@ async def due_reminders(
             starts_at=edition.starts_at,
         )
         for reg, edition in rows
+        # At night, wait for the morning unless the campaign starts before then.
+        if not quiet or edition.starts_at - now <= NIGHT_CATCH_UP
     ]
 
 

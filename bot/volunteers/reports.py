@@ -216,3 +216,17 @@ async def counts_per_edition(
         )
         for e, c, w, x, n in rows
     ]
+
+
+async def registrations_for_digest(
+    session: AsyncSession, scope_agency_ids: frozenset[str] | None, now: dt.datetime
+) -> list[tuple[str, int]]:
+    """The weekly digest's hook: (campaign edition, confirmed volunteers) in a scope.
+
+    ``scope_agency_ids`` None means every organiser. Editions not ended, or ended in
+    the last seven days; no personal data.
+    """
+    counts = await counts_per_edition(
+        session, now=now, agency_ids=None if scope_agency_ids is None else scope_agency_ids
+    )
+    return [(c.name, c.confirmed) for c in counts]
