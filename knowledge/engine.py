@@ -391,21 +391,21 @@ class Engine:
         return toks
 
     def _prefer_asked_fact(self, ranked: list[Scored], intents: list[str]) -> list[Scored]:
-        """When the best duty leaves the asked fact blank (no deadline, no output) and
+        """When the best duty leaves the asked fact blank (no coordinator, deadline or output) and
         a near-equal one states it, answer with the one that states it."""
-        asked = [i for i in intents if i in ("deadline", "output")]
+        asked = [i for i in intents if i in ("coordinate", "deadline", "output")]
         if len(ranked) < 2 or not asked:
             return ranked
-        field = asked[0]
 
-        def has(task_id: str) -> bool:
+        def has(task_id: str) -> int:
             task = self.kb.tasks[task_id]
-            return bool(task.deadline if field == "deadline" else task.output)
+            return sum(1 for field in asked if getattr(task, field))
 
-        if has(ranked[0].task_id):
+        top = has(ranked[0].task_id)
+        if top == len(asked):
             return ranked
         for i, s in enumerate(ranked[1:4], start=1):
-            if s.score >= 0.85 * ranked[0].score and has(s.task_id):
+            if s.score >= 0.85 * ranked[0].score and has(s.task_id) > top:
                 return [s, *ranked[:i], *ranked[i + 1 :]]
         return ranked
 

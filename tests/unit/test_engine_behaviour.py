@@ -1,0 +1,161 @@
+"""The engine's public contract and its general rules (levels, refusals, English, dates).
+
+These questions are not in tests/qa: they check rules, not tuning.
+"""
+
+from __future__ import annotations
+
+import statistics
+
+import pytest
+
+from knowledge.answer import Answer, Source, Suggestion
+from knowledge.engine import ANSWER_THRESHOLD, SUGGEST_THRESHOLD, Engine
+from knowledge.loader import load_knowledge
+from knowledge.normalize import fold
+from tests.qa.evaluate import evaluate
+
+KB = load_knowledge()
+ENGINE = Engine(KB)
+
+
+def docs(answer: Answer) -> set[str]:
+    return {s.document for s in answer.sources}
+
+
+# ------------------------------------------------------------------ public API
+
+
+def test_public_api_shapes() -> None:
+    answer = ENGINE.answer("ai chủ trì rà soát Luật hoạt động chữ thập đỏ")
+    assert isinstance(answer, Answer) and not answer.refused
+    assert all(isinstance(s, Source) for s in answer.sources)
+    assert all(isinstance(s, Suggestion) for s in answer.suggestions)
+    assert set(answer.as_json()) >= {"answer", "confidence", "sources", "refused"}
+    card = ENGINE.answer_task("qd895_pl_ii_2", "deadline", "vi")
+    assert card.text.startswith("Thời hạn: 12/2023")
+    overview = ENGINE.agency_overview("bo_noi_vu", "en", role="lead", documents=["qd895"])
+    assert overview.text.startswith("Ministry of Home Affairs")
+    assert {t.split("_")[0] for t in overview.tasks} == {"qd895"}
+    assert [a.id for a in ENGINE.find_agencies("BNV và Sở Y tế Lai Châu")] == [
+        "bo_noi_vu",
+        "so_y_te_lai_chau",
+    ]
+
+
+def test_extra_phrasings_make_a_new_wording_answerable() -> None:
+    question = "ai lo vụ xét lại cái luật hội đỏ"
+    engine = Engine(KB, extra_phrasings={"qd895_pl_ii_2": ["xét lại cái luật hội đỏ"]})
+    answer = engine.answer(question)
+    assert not answer.refused and answer.tasks[0] == "qd895_pl_ii_2"
+
+
+# ---------------------------------------------------------------- level rules
+
+
+@pytest.mark.parametrize(
+    ("question", "doc"),
+    [
+        ("ai phụ trách tuyên truyền giá trị nhân đạo", "qd895"),  # no level: national plan
+        ("ở tỉnh ai phụ trách tuyên truyền giá trị nhân đạo", "kh_lai_chau"),
+        ("Lai Châu: báo chí tuyên truyền nhân đạo do ai làm", "kh_lai_chau"),
+        ("thành ủy giao ai theo dõi, đôn đốc", "kh_thanh_uy"),
+        ("quận ủy Kiến An giao ai theo dõi, đôn đốc", "cv_kien_an"),
+    ],
+)
+def test_a_named_level_or_place_picks_that_document(question: str, doc: str) -> None:
+    answer = ENGINE.answer(question)
+    assert not answer.refused, answer.text
+    assert docs(answer) == {doc}, answer.text
+
+
+def test_quan_inside_a_word_is_not_the_district_level() -> None:
+    # "quản lý", "cơ quan", "quán triệt" fold to "quan" like "quận".
+    query = ENGINE.reader.read("quan ly co quan bao chi cua hoi thi ai chu tri")
+    assert "district" not in query.levels
+    assert docs(ENGINE.answer("quan ly co quan bao chi cua hoi thi ai chu tri")) == {"qd895"}
+
+
+# -------------------------------------------------------------- agency rules
+
+
+def test_agency_question_names_the_agency_and_its_outputs() -> None:
+    answer = ENGINE.answer("Các bộ quản lý ngành phải làm gì trong QĐ 895?")
+    assert answer.intent == "agency_tasks"
+    assert "Các bộ quản lý ngành" in answer.text
+    assert "Báo cáo, văn bản đề xuất" in answer.text
+
+
+def test_agency_without_duties_in_the_named_document_shows_where_it_has_them() -> None:
+    answer = ENGINE.answer("Đài Tiếng nói Việt Nam làm gì theo KL 44")
+    assert answer.text.startswith("Đài Tiếng nói Việt Nam")
+    assert "qd895_pl_i_2" in answer.tasks
+
+
+# ----------------------------------------------------------------- refusals
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "ai là chủ tịch Hội Chữ thập đỏ quận Kiến An",  # people are not in the documents
+        "số điện thoại Ban Dân vận Thành ủy",  # nor contacts
+        "Hội CTĐ Việt Nam có bao nhiêu hội viên",  # nor figures
+        "How many volunteers does the Lai Chau Red Cross have?",
+        "Sở Xây dựng Lai Châu phải làm gì",  # an agency the documents never name
+        "Ministry of Defence tasks in Decision 895",
+        "Bộ Công an làm gì trong QĐ 895",
+    ],
+)
+def test_facts_the_documents_do_not_hold_are_refused(question: str) -> None:
+    answer = ENGINE.answer(question)
+    assert answer.refused, answer.text
+    assert not answer.sources
+
+
+# ------------------------------------------------------------ English, dates
+
+
+def test_english_question_gets_an_english_answer_with_vietnamese_names_kept() -> None:
+    answer = ENGINE.answer("Who coordinates the review of Decree 93/2019?")
+    assert answer.lang == "en" and not answer.refused
+    assert answer.text.startswith("Coordinating:")
+    assert "(Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương)" in answer.text
+    assert answer.tasks == ["qd895_pl_ii_4"]
+
+
+def test_a_date_lists_the_duties_due_then() -> None:
+    for question in ("việc gì phải xong trước 05/03/2023", "what is due on 5 March 2023"):
+        answer = ENGINE.answer(question)
+        assert set(answer.tasks) == {"kh_thanh_uy_iii_1", "kh_thanh_uy_iii_6"}, question
+        assert "05/3/2023" in answer.text
+
+
+def test_printed_lead_cell_is_shown_when_it_says_more() -> None:
+    answer = ENGINE.answer_task("qd895_pl_v_2", "lead", "vi")
+    assert "Hội Chữ thập đỏ đối với nội bộ Hội" in answer.text
+
+
+# -------------------------------------------------------------- thresholds
+
+
+def test_thresholds_keep_a_margin_on_the_test_set() -> None:
+    """A scoring change that drifts confidences toward the thresholds fails here,
+    before it silently turns answers into refusals."""
+    outcomes, _ = evaluate(ENGINE)
+    answered = [o for o in outcomes if o.ok and not o.answer.refused]
+    confidences = [o.answer.confidence for o in answered]
+    assert statistics.median(confidences) >= ANSWER_THRESHOLD + 0.2
+    hedged = [c for c in confidences if c < ANSWER_THRESHOLD]
+    assert len(hedged) <= 0.1 * len(confidences)
+    assert all(c >= SUGGEST_THRESHOLD for c in confidences)
+    scored_refusals = [
+        o.answer.confidence for o in outcomes if o.kind == "out_of_scope" and o.answer.refused
+    ]
+    assert all(c < SUGGEST_THRESHOLD for c in scored_refusals)
+
+
+def test_accent_folding_is_used_consistently() -> None:
+    with_marks = ENGINE.answer("Ai chủ trì sơ kết Nghị định 93?")
+    without = ENGINE.answer(fold("Ai chủ trì sơ kết Nghị định 93?"))
+    assert with_marks.tasks == without.tasks == ["qd895_pl_ii_4"]
