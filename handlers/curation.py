@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
@@ -205,8 +206,8 @@ async def record_answer(
                 answer=answer,
                 candidates=candidates,
             )
-    except Exception:  # logging is best effort; never the question text in the log
-        log.exception("could not log a question for curation")
+    except Exception as exc:  # best effort; no traceback: its SQL parameters hold the text
+        log.error("could not log a question for curation: %s", type(exc).__name__)
         return None
     if answer.refused:
         return None
@@ -258,17 +259,24 @@ async def on_rating_button(update: Update, context: Context) -> None:
             remembered.text, remembered.lang, remembered.confidence, tuple(found)
         )
     now = svc.clock.now()
-    async with write_session(db.session_factory) as session:
-        key = await _pseudonym_key(svc, session)
-        fresh = await rate_answer(
-            session,
-            at=now,
-            pseudonym=pseudonymize(key, user_id),
-            token=token,
-            task_id=task_id,
-            rating=rating,
-            question=question,
+    try:
+        async with write_session(db.session_factory) as session:
+            key = await _pseudonym_key(svc, session)
+            fresh = await rate_answer(
+                session,
+                at=now,
+                pseudonym=pseudonymize(key, user_id),
+                token=token,
+                task_id=task_id,
+                rating=rating,
+                question=question,
+            )
+    except SQLAlchemyError as exc:  # no traceback: its SQL parameters hold the question
+        log.error("could not record a rating: %s", type(exc).__name__)
+        await query.answer(
+            tb(lang, "Sorry, something went wrong on my side. Please try again in a moment.")
         )
+        return
     if isinstance(rated, dict):
         rated.pop(token, None)
     if not fresh:
