@@ -287,3 +287,34 @@ async def test_personal_data_never_reaches_the_logs(
     assert "registration" in text  # the domain did log the event, by id
     for secret in ("Riêng Tư", "0865 432 109", "0865432109", "+84865432109", "Tân Phong"):
         assert secret not in text
+
+
+async def test_in_english_with_odd_input_the_form_keeps_asking_politely(
+    volunteer_bot: BotHarness, database: Database, clock: ManualClock
+) -> None:
+    await open_edition(database.session_factory, clock.now())
+    john = volunteer_bot.chat(first_name="John", language_code="en")
+    await john.send("/lang en")
+    await john.reply()
+    await john.send("/dangky")
+    menu = await john.reply()
+    assert "Which campaign would you like to join?" in menu.text
+    assert "no limit on places" in menu.text
+    await john.press(CAMPAIGN)
+    await john.edit()
+    assert "Step 1/6" in (await john.reply()).text
+    for odd, expected in [
+        ("A" * 4096, "too long"),
+        ("\u0000\u0007\u200b", "That was empty"),
+        ("😀🎉", "Please type your full name"),
+        ("<b>John</b> Smith", "only letters"),
+    ]:
+        await john.send(odd)
+        assert expected in (await john.reply()).text
+    await john.send("John Smith")
+    assert "Step 2/6" in (await john.reply()).text
+    await john.send("+84 " + "9" * 4000)
+    assert "not a Vietnamese phone number" in (await john.reply()).text
+    await john.send("/huy")
+    assert "Nothing was saved" in (await john.reply()).text
+    assert await registrations(database) == []
