@@ -191,6 +191,18 @@ async def test_non_curators_are_refused_politely_and_forged_presses_change_nothi
     assert "không nằm trong các nhiệm vụ được gợi ý" in refused.text
     await coordinator.send("/taiknowledge")
     assert "chỉ dành cho quản trị viên" in (await coordinator.reply()).text
+    # In English for those who chose English.
+    await lan.send("/lang en")
+    await lan.reply()
+    await lan.send("/chuatraloi")
+    assert (await lan.reply()).text == "Sorry, this is for administrators and coordinators only."
+    await coordinator.send("/lang en")
+    await coordinator.reply()
+    await coordinator.send("/unanswered")
+    english = await coordinator.reply()
+    assert "Unanswered questions, last 30 days" in english.text
+    assert "1. «ai lam app hien mau» — asked once" in english.text
+    assert english.labels == ["🔗 Link 1", "✖ Dismiss 1"]
 
     async with read_session(database.session_factory) as session:
         statuses = (await session.scalars(select(UnansweredQuestion.status))).all()
