@@ -230,6 +230,8 @@ class BotApi:
             raise ApiError(404, "Not Found: method not found")
         name, handler = entry
         self.stats.requests[name] += 1
+        if name == "getUpdates":
+            self.state.notify()  # someone may be waiting for the bot to start polling
         if self.latency and name != "getUpdates":
             await asyncio.sleep(self.latency)
         result = handler(params)
