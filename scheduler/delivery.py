@@ -82,46 +82,53 @@ class Sender(Protocol):
 
 
 class SlidingWindow:
-    """At most ``count`` events in any window of ``per`` seconds.
+    """At most ``count`` messages in any window of ``per`` seconds, *as the server sees it*.
 
-    ``acquire`` waits for a free slot and records it at once; with ``record=False`` the
-    caller records the event itself (``record``) when it is over, e.g. when the HTTP
-    answer came back: the server measures arrival times, and a slow request followed
-    by a fast one would otherwise arrive closer together than the limit allows.
+    The server counts arrival times, which lie somewhere between our request and its
+    answer. So a message holds its slot from ``acquire`` (request) until ``per`` seconds
+    after ``release`` (answer): then whatever the network delays, no window of ``per``
+    seconds at the server can hold more than ``count`` of them.
     """
 
     def __init__(self, count: int, per: float, now: Callable[[], float] = time.monotonic) -> None:
         self.count = count
         self.per = per
         self._now = now
-        self._times: deque[float] = deque()
+        self._released: deque[float] = deque()
+        self._in_flight = 0
         self._lock = asyncio.Lock()
 
     def _wait(self, now: float) -> float:
-        while self._times and self._times[0] <= now - self.per:
-            self._times.popleft()
-        if len(self._times) < self.count:
+        while self._released and self._released[0] <= now - self.per:
+            self._released.popleft()
+        if self._in_flight + len(self._released) < self.count:
             return 0.0
-        return self._times[0] + self.per - now
+        if self._released:
+            return max(0.001, self._released[0] + self.per - now)
+        return 0.005  # every slot is in flight: wait for an answer
 
-    async def acquire(self, record: bool = True) -> None:
+    async def acquire(self) -> None:
         async with self._lock:
             while (wait := self._wait(self._now())) > 0:
                 await asyncio.sleep(wait)
-            if record:
-                self._times.append(self._now())
+            self._in_flight += 1
 
-    def record(self) -> None:
-        self._times.append(self._now())
+    def release(self) -> None:
+        self._in_flight = max(0, self._in_flight - 1)
+        self._released.append(self._now())
 
 
 @dataclass
 class FloodLimits:
-    """What the limiter allows: a margin under Telegram's limits (30/s, 1/s, 20/min)."""
+    """What the limiter allows (Telegram: 30/s overall, 1/s per chat, 20/min per group).
 
-    overall: tuple[int, float] = (28, 1.0)
-    private_chat: tuple[int, float] = (1, 1.05)
-    group_chat: tuple[int, float] = (20, 61.0)
+    One below the overall limit as a margin; the windows are counted conservatively
+    (see ``SlidingWindow``), so the per-chat and group limits need none.
+    """
+
+    overall: tuple[int, float] = (29, 1.0)
+    private_chat: tuple[int, float] = (1, 1.0)
+    group_chat: tuple[int, float] = (20, 60.0)
 
 
 class FloodLimiter:
@@ -145,17 +152,18 @@ class FloodLimiter:
     async def acquire(self, chat_id: int) -> None:
         """Wait until one more message to ``chat_id`` keeps every limit.
 
-        Messages to one chat must be sent one after the other, each followed by
-        :meth:`done` (the per-chat window counts from when the previous one arrived).
+        Every ``acquire`` must be followed by exactly one :meth:`done` once the request
+        is answered (or failed).
         """
-        await self._chat(chat_id).acquire(record=False)
+        await self._chat(chat_id).acquire()
         while (wait := self._paused_until - time.monotonic()) > 0:
             await asyncio.sleep(wait)
         await self.overall.acquire()
 
     def done(self, chat_id: int) -> None:
-        """The message to ``chat_id`` was answered (or failed): start its chat's spacing."""
-        self._chat(chat_id).record()
+        """The message to ``chat_id`` was answered (or failed): its slots start to expire."""
+        self._chat(chat_id).release()
+        self.overall.release()
 
 
 # -- the queue ---------------------------------------------------------------------------
@@ -232,15 +240,11 @@ class Deliverer:
             ),
         )
         async with write_session(self.session_factory) as s:
-            ids = [
-                r[0]
-                for r in await s.execute(
-                    select(OutboxMessage.id)
-                    .where(due)
-                    .order_by(OutboxMessage.id)
-                    .limit(self.batch_size)
-                )
-            ]
+            query = select(OutboxMessage.id).where(due).order_by(OutboxMessage.id)
+            if s.bind.dialect.name == "postgresql":
+                # Another replica's claim in progress: take other rows instead of waiting.
+                query = query.with_for_update(skip_locked=True)
+            ids = [r[0] for r in await s.execute(query.limit(self.batch_size))]
             if not ids:
                 return []
             inactive = {

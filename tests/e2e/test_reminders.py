@@ -137,6 +137,10 @@ async def test_30_7_1_day_reminders_snooze_done(
     assert len(lan.sent) == 5 and len(minh.sent) == 4
 
 
+SQLITE_ONLY = pytest.mark.parametrize("db_backend", ["sqlite"], indirect=True)
+
+
+@SQLITE_ONLY  # the database side of this is covered on both backends in tests/scheduler
 async def test_overdue_weekly_until_done(
     harness: BotHarness, clock: ManualClock, database: Database
 ) -> None:
@@ -157,6 +161,7 @@ async def test_overdue_weekly_until_done(
     assert len([r for r in coord.sent if "Trong phạm vi của bạn" in r.text]) == 2
 
 
+@SQLITE_ONLY
 async def test_coordinator_sets_deadline_with_hanchot(
     harness: BotHarness, clock: ManualClock, database: Database
 ) -> None:
