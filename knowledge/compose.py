@@ -192,7 +192,8 @@ def due_listing(kb: KnowledgeBase, tasks: list[Task], due, lang: str) -> str:
 
 
 def document_listing(kb: KnowledgeBase, doc: Document, lang: str, section: str | None) -> str:
-    lines = [document_citation(doc, lang)]
+    count = len(kb.tasks_of_document(doc.id))
+    lines = [document_citation(doc, lang) + tr(lang, ": {n} task(s)", n=count)]
     for sec in kb.sections(doc.id):
         if section and sec.code.casefold() != section.casefold():
             continue

@@ -139,6 +139,10 @@ class Engine:
         self.reader = QueryReader(
             self.lexicon, self.agency_table, self.document_table, self.index.correct, compounds
         )
+        # Words of document kinds ("kế hoạch", "công văn"): not a topic by themselves.
+        self._kind_words = {
+            f for d in kb.documents.values() for f in folded_key(d.kind, self.lexicon)
+        }
         self.ref_index: dict[str, list[str]] = {}
         for task in kb.tasks.values():
             for key in _ref_keys(task):
@@ -292,8 +296,19 @@ class Engine:
                 )
 
         # 4. A document and no topic: list its tasks.
+        listing_doc = None
         if q.documents and (not q.content or "list" in q.intents):
-            doc_id = self._pick_document(q)
+            listing_doc = self._pick_document(q)
+        elif (
+            "list" in q.intents
+            and allowed_docs
+            and len(allowed_docs) == 1
+            and all(t.f in self._kind_words for t in q.content)
+        ):
+            # "kế hoạch của tỉnh có bao nhiêu nhiệm vụ": the one document of that level.
+            listing_doc = next(iter(allowed_docs))
+        if listing_doc is not None:
+            doc_id = listing_doc
             text = compose.document_listing(self.kb, self.kb.documents[doc_id], lang, None)
             tasks = [t.id for t in self.kb.tasks_of_document(doc_id)]
             doc = self.kb.documents[doc_id]
@@ -307,7 +322,7 @@ class Engine:
                 tasks,
             )
 
-        # 4. A topic: rank tasks.
+        # 5. A topic: rank tasks.
         allowed = None
         if allowed_docs is not None:
             allowed = {t.id for t in self.kb.tasks.values() if t.document in allowed_docs}

@@ -344,7 +344,12 @@ class QueryReader:
         if tok.a is not None and accents and tok.a not in accents:
             return True
         for j in (i - 1, i + 1):
-            if 0 <= j < len(toks) and not used[j] and toks[j].f not in self._level_tokens:
+            if (
+                0 <= j < len(toks)
+                and not used[j]
+                and toks[j].f not in self._level_tokens
+                and toks[j].f not in self.lexicon.function_words
+            ):
                 pair = (toks[j].f, tok.f) if j < i else (tok.f, toks[j].f)
                 if pair in self.compounds:
                     return True

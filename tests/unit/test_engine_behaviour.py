@@ -159,3 +159,11 @@ def test_accent_folding_is_used_consistently() -> None:
     with_marks = ENGINE.answer("Ai chủ trì sơ kết Nghị định 93?")
     without = ENGINE.answer(fold("Ai chủ trì sơ kết Nghị định 93?"))
     assert with_marks.tasks == without.tasks == ["qd895_pl_ii_4"]
+
+
+def test_how_many_tasks_in_a_level_plan_lists_that_document() -> None:
+    answer = ENGINE.answer("ke hoach cua tinh lai chau co bao nhieu nhiem vu")
+    assert answer.intent == "list" and docs(answer) == {"kh_lai_chau"}
+    assert f": {len(KB.tasks_of_document('kh_lai_chau'))} nhiệm vụ" in answer.text
+    english = ENGINE.answer("How many tasks are in the Kien An letter?")
+    assert english.intent == "list" and docs(english) == {"cv_kien_an"}
