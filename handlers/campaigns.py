@@ -57,7 +57,7 @@ from handlers.context import (
     services,
     user_lang,
 )
-from handlers.volunteers import SKILL_LABELS, notify_promoted
+from handlers.volunteers import SKILL_LABELS, in_private_only, is_private, notify_promoted
 from knowledge.normalize import fold
 
 log = logging.getLogger(__name__)
@@ -230,6 +230,10 @@ def _edition_card(
 
 async def on_campaign_button(update: Update, context: Context) -> None:
     lang = user_lang(context)
+    if not is_private(update):  # registrants' data never goes to a group
+        await in_private_only(update, context)
+        await _answer(update)
+        return
     query = update.callback_query
     match = _VIEW.match(query.data or "") if query else None
     if match is None:
@@ -407,6 +411,9 @@ def _stop_row(lang: str) -> list[InlineKeyboardButton]:
 
 async def on_new(update: Update, context: Context) -> str | int:
     lang = user_lang(context)
+    if not is_private(update):
+        await in_private_only(update, context)
+        return END
     async with read_session(_factory(context)) as session:
         scope = await manager_scope(session, _user_id(update), _admins(context))
     if scope.empty:
@@ -773,6 +780,9 @@ EDIT_PROMPTS = {
 
 async def on_edit(update: Update, context: Context) -> str | int:
     lang = user_lang(context)
+    if not is_private(update):
+        await in_private_only(update, context)
+        return END
     match = _EDIT.match(update.callback_query.data or "") if update.callback_query else None
     if match is None:
         return END
@@ -859,7 +869,7 @@ def _conversations(persistent: bool) -> list[ConversationHandler]:  # type: igno
         # Per user and chat on purpose; buttons are checked by state (see handlers/volunteers).
         warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message")
         create = ConversationHandler(
-            entry_points=[CallbackQueryHandler(on_new, pattern=r"^c:new$")],
+            entry_points=[CallbackQueryHandler(on_new, pattern=r"^c:new$")],  # from /chiendich
             states={
                 KIND: [CallbackQueryHandler(on_kind, pattern=r"^c:k:"), buttons_only],
                 NAME: [MessageHandler(text, on_name)],
@@ -898,7 +908,9 @@ def register(application: BotApplication) -> None:
     persistent = application.persistence is not None
     for conversation in _conversations(persistent):
         application.add_handler(conversation)
-    application.add_handler(CommandHandler(["chiendich", "campaigns"], cmd_campaigns))
+    application.add_handler(
+        CommandHandler(["chiendich", "campaigns"], cmd_campaigns, filters=filters.ChatType.PRIVATE)
+    )
     application.add_handler(CallbackQueryHandler(on_campaign_button, pattern=r"^c:(v|l|x|c|cy):"))
     application.add_handler(CallbackQueryHandler(on_stale, pattern=r"^c:"))
     application.services.commands.extend(COMMANDS)

@@ -32,6 +32,7 @@ from telegram.ext import (
     CommandHandler,
     ConversationHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.warnings import PTBUserWarning
@@ -75,6 +76,8 @@ from handlers.context import (
 log = logging.getLogger(__name__)
 
 CONVERSATION_NAME = "volunteer_registration"
+#: A registration left unfinished this long is dropped with what was typed.
+ABANDONED_AFTER = dt.timedelta(hours=12)
 DRAFT = "volunteer_draft"
 
 CHOOSE, WAITLIST, NAME, PHONE, COMMUNE, DISTRICT, SKILLS_STEP, BLOOD, CONSENT, CONFIRM = (
@@ -661,6 +664,11 @@ async def cmd_cancel(update: Update, context: Context) -> int:
     return END
 
 
+async def on_abandoned(update: Update, context: Context) -> None:
+    """A dialogue left half-way for hours: drop what was typed (data minimisation)."""
+    _clear_draft(context)
+
+
 async def on_use_buttons(update: Update, context: Context) -> None:
     lang = user_lang(context)
     await send_html(update, context, t(lang, "Please use the buttons above, or /huy to stop."))
@@ -699,7 +707,9 @@ def _conversation(
     text: filters.BaseFilter, buttons_only: MessageHandler, persistent: bool
 ) -> ConversationHandler:  # type: ignore[type-arg]
     return ConversationHandler(
-        entry_points=[CommandHandler(["dangky", "register"], cmd_register)],
+        entry_points=[
+            CommandHandler(["dangky", "register"], cmd_register, filters=filters.ChatType.PRIVATE)
+        ],
         states={
             CHOOSE: [CallbackQueryHandler(on_pick, pattern=r"^v:e:"), buttons_only],
             WAITLIST: [CallbackQueryHandler(on_waitlist, pattern=r"^v:w:"), buttons_only],
@@ -713,6 +723,7 @@ def _conversation(
                 MessageHandler(text, on_blood_text),
             ],
             CONSENT: [CallbackQueryHandler(on_consent, pattern=r"^v:c:"), buttons_only],
+            ConversationHandler.TIMEOUT: [TypeHandler(Update, on_abandoned)],
             CONFIRM: [
                 CallbackQueryHandler(on_confirm, pattern=r"^v:ok$"),
                 CallbackQueryHandler(on_waitlist, pattern=r"^v:w:"),
@@ -728,6 +739,7 @@ def _conversation(
             ),
         ],
         allow_reentry=True,
+        conversation_timeout=ABANDONED_AFTER,
         name=CONVERSATION_NAME,
         persistent=persistent,
     )
@@ -867,6 +879,35 @@ async def on_erase_button(update: Update, context: Context) -> None:
     await notify_promoted(context, result.promoted)
 
 
+# -- privacy: personal data only in private chats ---------------------------------------------
+
+PRIVATE_COMMANDS = [
+    "dangky",
+    "register",
+    "cuatoi",
+    "mine",
+    "xoadulieu",
+    "erase",
+    "chiendich",
+    "campaigns",
+]
+
+
+async def in_private_only(update: Update, context: Context) -> None:
+    """Volunteer and campaign commands in a group: personal data stays out of groups."""
+    lang = user_lang(context)
+    await send_html(
+        update,
+        context,
+        t(lang, "For your privacy, please use this command in a private chat with me."),
+    )
+
+
+def is_private(update: Update) -> bool:
+    chat = update.effective_chat
+    return chat is not None and chat.type == "private"
+
+
 # -- the reminder the day before ------------------------------------------------------------
 
 REMINDER_INTERVAL_SECONDS = 600
@@ -978,8 +1019,10 @@ def register(application: BotApplication) -> None:
     application.services.extras["digest.registrations"] = registrations_for_digest
     persistent = application.persistence is not None
     application.add_handler(registration_conversation(persistent))
-    application.add_handler(CommandHandler(["cuatoi", "mine"], cmd_mine))
-    application.add_handler(CommandHandler(["xoadulieu", "erase"], cmd_erase))
+    private = filters.ChatType.PRIVATE
+    application.add_handler(CommandHandler(["cuatoi", "mine"], cmd_mine, filters=private))
+    application.add_handler(CommandHandler(["xoadulieu", "erase"], cmd_erase, filters=private))
+    application.add_handler(CommandHandler(PRIVATE_COMMANDS, in_private_only, filters=~private))
     application.add_handler(CallbackQueryHandler(on_mine_button, pattern=r"^vm:"))
     application.add_handler(CallbackQueryHandler(on_erase_button, pattern=r"^vd:"))
     application.add_handler(CallbackQueryHandler(on_stale_button, pattern=r"^v:"))

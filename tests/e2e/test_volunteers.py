@@ -3,6 +3,7 @@ real database, driven as volunteers would drive it (typing, pressing buttons).""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from collections.abc import AsyncIterator, Callable
@@ -318,3 +319,52 @@ async def test_in_english_with_odd_input_the_form_keeps_asking_politely(
     await john.send("/huy")
     assert "Nothing was saved" in (await john.reply()).text
     assert await registrations(database) == []
+
+
+async def test_no_personal_data_in_groups_and_no_forged_cancel(
+    volunteer_bot: BotHarness, database: Database, clock: ManualClock
+) -> None:
+    from bot.db.engine import write_session
+    from bot.volunteers.registrations import register
+
+    eid = await open_edition(database.session_factory, clock.now())
+    [member] = volunteer_bot.emulator.group_chat(members=1)
+    for command in ("/dangky", "/cuatoi", "/xoadulieu"):
+        await member.send(command)
+        assert "trong cuộc trò chuyện riêng" in (await member.reply()).text
+    lan, intruder = volunteer_bot.chat(first_name="Lan"), volunteer_bot.chat(first_name="Tí")
+    async with write_session(database.session_factory) as session:
+        result = await register(session, eid, lan.user.id, form(1), now=clock.now())
+    assert result.registration is not None
+    await intruder.send("/cuatoi")
+    listing = await intruder.reply()
+    intruder.press_data(f"vm:y:{result.registration.id}", listing)  # someone else's
+    assert "không còn hiệu lực" in (await intruder.edit()).text
+    assert [r.status for r in await registrations(database)] == ["confirmed"]
+
+
+async def test_an_abandoned_form_is_dropped(
+    database: Database, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(volunteers, "ABANDONED_AFTER", dt.timedelta(seconds=0.5))
+    await seed_agencies(database.session_factory, clock.now())
+    await open_edition(database.session_factory, clock.now())
+    async with BotHarness.start(
+        clock=clock, areas=[with_database(database), volunteers.register]
+    ) as bot:
+        lan = bot.chat(first_name="Lan")
+        await lan.send("/dangky")
+        await lan.reply()
+        await lan.press(CAMPAIGN)
+        await lan.edit()
+        await lan.reply()
+        await lan.send("Nguyễn Thị Lan")
+        await lan.reply()
+        assert bot.application.user_data[lan.user.id][volunteers.DRAFT]["full_name"]
+        for _ in range(50):  # the timeout runs on the JobQueue (real time)
+            await asyncio.sleep(0.1)
+            if volunteers.DRAFT not in bot.application.user_data[lan.user.id]:
+                break
+        assert volunteers.DRAFT not in bot.application.user_data[lan.user.id]
+        await lan.send("0912345678")  # no longer inside the form: not taken as a phone
+        assert "Bước 3/6" not in (await lan.reply()).text

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bot.clock import ManualClock
 from bot.db.engine import Database, read_session, write_session
-from bot.db.models import AuditLog
+from bot.db.models import AuditLog, Role, User
 from bot.db.models_volunteers import CampaignEdition, VolunteerRegistration
 from bot.volunteers.registrations import register
 from handlers import campaigns, volunteers
@@ -20,6 +20,7 @@ from tests.e2e.test_volunteers import with_database
 from tests.harness import BotHarness
 from tests.volunteers.helpers import (
     COORDINATOR,
+    ORGANISER,
     OTHER_COORDINATOR,
     form,
     open_edition,
@@ -180,3 +181,30 @@ async def test_others_cannot_see_or_export(
     [edition] = await editions(database)
     assert edition.status == "open"
     assert all(r.document is None for r in other.sent)
+
+
+async def test_registrants_never_go_to_a_group(
+    campaign_bot: BotHarness, database: Database, clock: ManualClock
+) -> None:
+    now = clock.now()
+    eid = await open_edition(database.session_factory, now)
+    [member] = campaign_bot.emulator.group_chat(members=1)
+    async with write_session(database.session_factory) as session:
+        session.add(User(id=member.user.id, created_at=now))
+        await session.flush()
+        session.add(
+            Role(
+                user_id=member.user.id,
+                role="coordinator",
+                scope_agencies=[ORGANISER],
+                granted_by=1,
+                granted_at=now,
+            )
+        )
+        await register(session, eid, 11, form(1), now=now)
+    await member.send("/chiendich")
+    assert "trong cuộc trò chuyện riêng" in (await member.reply()).text
+    for data in (f"c:l:{eid}", f"c:x:{eid}", "c:new", f"c:e:{eid}:capacity"):
+        member.press_data(data, member.sent[-1])
+        assert "trong cuộc trò chuyện riêng" in (await member.reply()).text
+    assert all("Nguyễn" not in r.text and r.document is None for r in member.sent)
