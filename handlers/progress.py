@@ -977,7 +977,10 @@ def register(application: BotApplication) -> None:
     application.add_handler(CallbackQueryHandler(on_progress_button, pattern=r"^pgs:"))
     application.add_handler(
         MessageHandler(
-            filters.TEXT & ~filters.COMMAND & filters.Regex(_ASKED_START),
+            filters.ChatType.PRIVATE
+            & filters.TEXT
+            & ~filters.COMMAND
+            & filters.Regex(_ASKED_START),
             on_progress_question,
         )
     )

@@ -221,3 +221,16 @@ async def test_leave_and_coordinator_grant(
         assert "không còn là điều phối viên" in (await admin.reply()).text
         await coord.send("/macode Sở Y tế tỉnh Lai Châu")
         assert "Chỉ điều phối viên" in (await coord.reply()).text
+
+
+async def test_bot_upgrades_and_syncs_an_empty_database_on_start(clock: ManualClock) -> None:
+    """No database_url: the harness gives a fresh, empty SQLite file; the bot migrates it
+    and syncs the knowledge base in post_init, so joining and posting work at once."""
+    async with BotHarness.start(admin_ids={ADMIN}, clock=clock) as bot:
+        lan = await _join(bot, LAN, "Lan", "Bộ Nội vụ")
+        await lan.send("/capnhat II.2 20%")
+        assert "Đã lưu cập nhật" in (await lan.reply()).text
+        db = bot.services.db
+        assert db is not None
+        async with db.session_factory() as s:
+            assert await s.scalar(select(func.count()).select_from(ProgressUpdate)) == 1

@@ -17,9 +17,10 @@ from alembic import context
 from sqlalchemy import pool
 from sqlalchemy.engine import Connection
 
-import bot.db.models_scheduler  # noqa: F401  (scheduler tables in the metadata)
-from bot.db import models_volunteers  # noqa: F401  (volunteer tables in the metadata)
-from bot.db import models_curation  # noqa: F401  (curation tables in the metadata)
+# Every area's models module, so the metadata holds all tables (autogenerate, checks).
+import bot.db.models_curation
+import bot.db.models_scheduler
+import bot.db.models_volunteers  # noqa: F401
 from bot.db.engine import make_engine, normalize_url
 from bot.db.models import Base
 
