@@ -368,3 +368,27 @@ async def test_an_abandoned_form_is_dropped(
         assert volunteers.DRAFT not in bot.application.user_data[lan.user.id]
         await lan.send("0912345678")  # no longer inside the form: not taken as a phone
         assert "Bước 3/6" not in (await lan.reply()).text
+
+
+async def test_in_the_whole_bot_with_every_area(
+    database: Database, db_url: str, clock: ManualClock
+) -> None:
+    """The same flow with every area of bot/app.py wired in (their handlers come first)."""
+    await seed_agencies(database.session_factory, clock.now())
+    await open_edition(database.session_factory, clock.now())
+    async with BotHarness.start(clock=clock, database_url=db_url) as bot:
+        menu = {c["command"] for c in bot.emulator.commands()}
+        assert {"dangky", "cuatoi", "xoadulieu", "chiendich"} <= menu
+        lan = bot.chat(first_name="Lan")
+        await lan.send("/dangky")
+        await lan.reply()
+        await lan.press(CAMPAIGN)
+        await lan.edit()
+        await lan.reply()
+        await fill_form(lan)
+        await lan.reply()
+        await lan.press("Xác nhận")
+        assert "đăng ký thành công" in (await lan.edit()).text
+        await lan.send("/cuatoi")
+        assert CAMPAIGN in (await lan.reply()).text
+    assert [r.status for r in await registrations(database)] == ["confirmed"]
