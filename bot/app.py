@@ -49,6 +49,7 @@ from bot.settings import Settings
 from handlers import admin as admin_area
 from handlers import agency, browse, common, qa
 from handlers import campaigns as campaigns_area
+from handlers import curation as curation_area
 from handlers import digest as digest_area
 from handlers import membership as membership_area
 from handlers import progress as progress_area
@@ -71,6 +72,7 @@ AREAS: list[Register] = [
     digest_area.register,
     volunteers_area.register,
     campaigns_area.register,
+    curation_area.register,  # after membership: needs services.db in its start-up hook
 ]
 
 #: The core commands, in menu order (Vietnamese names; descriptions are msgids).

@@ -278,3 +278,22 @@ async def test_broken_knowledge_file_is_refused_and_the_bot_keeps_answering(
             ).all()
         assert leads == ["bo_tu_phap"]  # the database follows the reloaded files
     assert DATA_DIR.joinpath("tasks", "qd895.yaml").read_text(encoding="utf-8") == original
+
+
+async def test_the_whole_bot_wires_the_curation_loop(db_url: str, database: Database) -> None:
+    """With every area (the database opened by the persistence area, not by the test)."""
+    async with BotHarness.start(admin_ids={ADMIN}, database_url=db_url) as bot:
+        lan, admin = bot.chat(), bot.chat(ADMIN)
+        await lan.send(UNANSWERED)
+        assert REFUSAL in (await lan.reply()).text
+        await admin.send("/chuatraloi")
+        listing = await admin.reply()
+        assert "1. «ai lam app hien mau» — 1 lần hỏi" in listing.text
+        await admin.press("🔗 Liên kết 1", listing)
+        choice = await admin.reply()
+        await admin.press(choice.buttons[0].text, choice)
+        assert (await admin.edit()).text.startswith("✅ Đã liên kết")
+        await lan.send(UNANSWERED)
+        answer = await lan.reply()
+        assert REFUSAL not in answer.text and answer.labels[-2:] == ["👍", "👎"]
+    assert await count(database, Phrasing) == 1
