@@ -22,6 +22,8 @@ class Lexicon:
     stopwords_vi: frozenset[str]
     stopwords_en: frozenset[str]
     function_words: frozenset[str] = frozenset()  # stopwords never kept as word parts
+    # English place/level words put after the noun they qualify ("district" → "cấp huyện")
+    english_modifiers: dict[str, str] = field(default_factory=dict)
     # first word of an agency's name (folded) → its accent keys ("sở", "bộ", "ministry")
     agency_heads: dict[str, set[str]] = field(default_factory=dict)
 
@@ -38,6 +40,9 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         stopwords_en=frozenset(fold(data["stopwords_en"]).split()),
         function_words=frozenset(fold(data.get("function_words", "")).split()),
         agency_heads=_heads(data.get("agency_heads", [])),
+        english_modifiers={
+            fold(k): str(v) for k, v in (data.get("english_modifiers") or {}).items()
+        },
     )
 
 

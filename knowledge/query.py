@@ -236,6 +236,15 @@ class QueryReader:
             key = tuple(phrase.split())
             self.english.add(key, phrase)
             self._english_vi[phrase] = _with_alternatives(vi, lexicon)
+        self.modifiers = PhraseTable()
+        self._modifier_vi: dict[str, list[Tok]] = {}
+        for phrase, vi in lexicon.english_modifiers.items():
+            self.modifiers.add(tuple(phrase.split()), phrase)
+            self._modifier_vi[phrase] = _with_alternatives(vi, lexicon)
+            # Standing alone (no noun after it), a modifier reads as a plain word.
+            self._english_vi.setdefault(
+                phrase, self._english_vi.get(phrase) or _with_alternatives(vi, lexicon)
+            )
         self.known = (
             {w for k in self.intents.entries for w in k}
             | {w for k in self.levels.entries for w in k}
@@ -264,6 +273,7 @@ class QueryReader:
                 [t for t, u in zip(toks, used, strict=True) if not u]
             )
             used = [False] * len(toks)
+            toks = self._fit_readings_to_place(toks)
         documents = {v for _, _, vs in self.documents.find(toks, used) for v in vs}
         first_pass = len(agency_hits)  # English names found on the words as typed
         agency_hits += self.agencies.find(toks, used, fuzzy=True)
@@ -365,22 +375,64 @@ class QueryReader:
         corrected = self.correct(tok.f)
         return Tok(corrected, None) if corrected else tok
 
+    def _fit_readings_to_place(self, toks: list[Tok]) -> list[Tok]:
+        """Of an English word's two readings (district → huyện | quận), take the one the
+        place named in the question uses (Kiến An has quận, Lai Châu huyện)."""
+        if all(t.alt is None for t in toks):
+            return toks
+        found = self.levels.find(toks, [False] * len(toks))
+        cue_words = {
+            w
+            for key, levels in self.levels.entries.items()
+            for w in key
+            if levels & {v for _, _, vs in found for v in vs}
+        }
+        return [
+            Tok(t.alt, None, t.f) if t.alt and t.alt in cue_words and t.f not in cue_words else t
+            for t in toks
+        ]
+
     def _translate(self, toks: list[Tok]) -> tuple[list[Tok], int]:
+        """English words into the Vietnamese of the documents, phrase by phrase.
+
+        English puts a place or level before its noun ("district-level People's
+        Committees"), Vietnamese after it ("Ủy ban nhân dân cấp huyện"): a modifier
+        from the lexicon's ``english_modifiers`` directly before a translated phrase
+        is moved behind it, so names read in Vietnamese order.
+        """
         used = [False] * len(toks)
+        modifier_hits = self.modifiers.find(toks, used)
         matches = self.english.find(toks, used)
+        spans = sorted(
+            [(s, e, "mod", vs) for s, e, vs in modifier_hits]
+            + [(s, e, "phrase", vs) for s, e, vs in matches]
+        )
+        by_start = {s: (e, kind, vs) for s, e, kind, vs in spans}
         out: list[Tok] = []
-        by_start = {s: (e, vs) for s, e, vs in matches}
+        pending: list[Tok] = []
         i = 0
         count = 0
         while i < len(toks):
             if i in by_start:
-                end, values = by_start[i]
-                out.extend(self._english_vi[next(iter(values))])
+                end, kind, values = by_start[i]
+                if kind == "mod":
+                    nxt = by_start.get(end)
+                    if nxt is not None and nxt[1] == "phrase":
+                        pending = self._modifier_vi[next(iter(values))]
+                    else:
+                        out.extend(self._english_vi[next(iter(values))])
+                else:
+                    out.extend(self._english_vi[next(iter(values))])
+                    out.extend(pending)
+                    pending = []
                 count += 1
                 i = end
             else:
+                out.extend(pending)
+                pending = []
                 out.append(toks[i])
                 i += 1
+        out.extend(pending)
         return out, count
 
 

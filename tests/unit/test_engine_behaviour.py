@@ -167,3 +167,20 @@ def test_how_many_tasks_in_a_level_plan_lists_that_document() -> None:
     assert f": {len(KB.tasks_of_document('kh_lai_chau'))} nhiệm vụ" in answer.text
     english = ENGINE.answer("How many tasks are in the Kien An letter?")
     assert english.intent == "list" and docs(english) == {"cv_kien_an"}
+
+
+@pytest.mark.parametrize(
+    ("question", "agency"),
+    [
+        (
+            "In Lai Chau, what must the district-level People's Committees do?",
+            "ubnd_cac_huyen_lai_chau",
+        ),
+        ("What must the district People's Committee of Kien An do?", "ubnd_quan_kien_an"),
+        ("What does the city People's Committee have to do?", "ubnd_thanh_pho"),
+    ],
+)
+def test_english_place_words_follow_their_noun(question: str, agency: str) -> None:
+    answer = ENGINE.answer(question)
+    assert answer.intent == "agency_tasks" and answer.lang == "en", answer.text
+    assert answer.agencies == [agency]
