@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import html
+import json
 import logging
 import re
 import warnings
@@ -49,6 +50,7 @@ from bot.volunteers.registrations import (
     existing_registration,
     has_seat,
     my_registrations,
+    personal_data_export,
 )
 from bot.volunteers.registrations import register as register_volunteer
 from bot.volunteers.reminders import CampaignReminder, Deliver, send_due_reminders
@@ -776,6 +778,7 @@ async def cmd_mine(update: Update, context: Context) -> None:
         lines.append(f"• <b>{html.escape(r.edition_name)}</b>: {when}{place} — {status}")
         label = tb(lang, "✖ Cancel: {name}", name=r.edition_name)
         rows.append([_button(label[:60], f"vm:x:{r.registration_id}")])
+    rows.append([_button(tb(lang, "📄 My data (file)"), "vm:d")])
     await send_html(update, context, "\n".join(lines), InlineKeyboardMarkup(rows))
 
 
@@ -788,6 +791,9 @@ async def on_mine_button(update: Update, context: Context) -> None:
         return
     if query.data == "vm:n":
         await edit_html(update, context, t(lang, "All right, your registration stays."))
+        return
+    if query.data == "vm:d":
+        await _send_my_data(update, context)
         return
     match = _MY.match(query.data or "")
     if match is None:
@@ -829,6 +835,23 @@ async def on_mine_button(update: Update, context: Context) -> None:
         t(lang, "Your registration for <b>{campaign}</b> is cancelled.", campaign=name or ""),
     )
     await notify_promoted(context, result.promoted)
+
+
+async def _send_my_data(update: Update, context: Context) -> None:
+    """The volunteer's own data as a JSON file (only ever to their own private chat)."""
+    lang = user_lang(context)
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None or not is_private(update):
+        return
+    async with read_session(_factory(context)) as session:
+        data = await personal_data_export(session, user.id)
+    payload = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+    await context.bot.send_document(
+        chat.id,
+        document=payload,
+        filename="du_lieu_tinh_nguyen.json",
+        caption=t(lang, "Everything we store about you as a volunteer. Erase it with /xoadulieu."),
+    )
 
 
 # -- /xoadulieu: erase my data -----------------------------------------------------------

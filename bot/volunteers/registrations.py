@@ -358,3 +358,43 @@ async def erase_personal_data(
     await session.flush()
     log.info("personal data erased from %d registration(s)", len(regs))
     return ErasureResult(len(regs), promoted)
+
+
+async def personal_data_export(session: AsyncSession, user_id: int) -> dict[str, object]:
+    """Everything stored about the volunteer, as plain JSON-ready data (right of access)."""
+    rows = (
+        await session.execute(
+            select(VolunteerRegistration, CampaignEdition)
+            .join(CampaignEdition, CampaignEdition.id == VolunteerRegistration.edition_id)
+            .where(VolunteerRegistration.user_id == user_id)
+            .order_by(VolunteerRegistration.id)
+        )
+    ).all()
+
+    def when(value: dt.datetime | None) -> str | None:
+        return value.isoformat() if value is not None else None
+
+    return {
+        "telegram_user_id": user_id,
+        "registrations": [
+            {
+                "registration_id": reg.id,
+                "campaign": edition.name,
+                "campaign_starts_at": when(edition.starts_at),
+                "status": reg.status,
+                "full_name": reg.full_name,
+                "phone": reg.phone,
+                "commune_ward": reg.commune,
+                "district_province": reg.district,
+                "skills": list(reg.skills or []),
+                "blood_group": reg.blood_group,
+                "language": reg.language,
+                "consent_at": when(reg.consent_at),
+                "consent_version": reg.consent_version,
+                "registered_at": when(reg.created_at),
+                "cancelled_at": when(reg.cancelled_at),
+                "reminder_sent_at": when(reg.reminder_sent_at),
+            }
+            for reg, edition in rows
+        ],
+    }

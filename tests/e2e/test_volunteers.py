@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import logging
 from collections.abc import AsyncIterator, Callable
 
@@ -250,6 +251,19 @@ async def test_erase_my_data_with_confirmation(
     hoa = volunteer_bot.chat(first_name="Hoa")
     async with write_session(database.session_factory) as session:
         await register(session, eid, hoa.user.id, form(1), now=clock.now())
+    await hoa.send("/cuatoi")
+    await hoa.press("Dữ liệu của tôi", await hoa.reply())
+    sent = await hoa.reply()
+    assert sent.document is not None and "Xóa bằng lệnh /xoadulieu" in sent.text
+    mine = json.loads(volunteer_bot.emulator.file_bytes(sent.document["file_id"]))
+    [entry] = mine["registrations"]
+    assert mine["telegram_user_id"] == hoa.user.id
+    assert (entry["full_name"], entry["phone"], entry["campaign"]) == (
+        "Nguyễn Thị Hoà B",
+        "+84912345601",
+        CAMPAIGN,
+    )
+    assert entry["consent_version"] == "nd13-2023/v1"
     await hoa.send("/xoadulieu")
     ask = await hoa.reply()
     assert "Xóa dữ liệu cá nhân của bạn?" in ask.text

@@ -25,6 +25,7 @@ from bot.volunteers.registrations import (
     cancel_registration,
     erase_personal_data,
     my_registrations,
+    personal_data_export,
     register,
 )
 from bot.volunteers.reports import counts_per_edition
@@ -198,6 +199,9 @@ async def test_erasure_anonymises_keeps_counts_and_frees_future_seats(
             assert row.full_name is row.phone is row.commune is row.district is None
             assert row.skills is None and row.blood_group is None
         assert await my_registrations(s, 7, now=clock.now()) == []
+        assert (await personal_data_export(s, 7))["registrations"] == []
+        kept = await personal_data_export(s, 8)
+        assert [r["full_name"] for r in kept["registrations"]] == ["Nguyễn Thị Hoà I"]
         counts = {c.edition_id: c for c in await counts_per_edition(s, now=clock.now())}
     assert counts[past].confirmed == 1  # kept: the campaign happened with this volunteer
     assert (counts[future].confirmed, counts[future].cancelled) == (1, 1)
