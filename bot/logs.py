@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 REDACTED = "[REDACTED]"
 # Anything shaped like a Bot API token, even one we were not told about.
-_TOKEN_SHAPE = re.compile(r"\b\d{5,12}:[A-Za-z0-9_-]{30,}\b")
+_TOKEN_SHAPE = re.compile(r"(?<!\d)\d{5,12}:[A-Za-z0-9_-]{30,}")
 
 
 class RedactingFormatter(logging.Formatter):

@@ -115,7 +115,7 @@ def parse(data: str | None) -> Parsed | None:
     if not data or len(data.encode()) > MAX_BYTES:
         return None
     for kind, pattern in _PATTERNS:
-        m = pattern.match(data)
+        m = pattern.fullmatch(data)
         if m:
             return Parsed(kind, m.groups())  # type: ignore[arg-type]
     return None
