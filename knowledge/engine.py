@@ -336,7 +336,7 @@ class Engine:
         if not ranked and allowed is not None:
             scope = None
             ranked = self._rank(q, q.content, None, agencies)
-        if q.documents and ranked is not None:
+        if q.documents and (not ranked or self._confidence(ranked[0], q) < 0.85):
             # "báo cáo … kết quả thực hiện KL 44": the document named may be the topic
             # (what a duty of another document is about) rather than the source.
             doc_words = [t for d in q.documents for t in self._doc_tokens(d)]
@@ -345,7 +345,7 @@ class Engine:
                 not ranked or self._confidence(wider[0], q) > self._confidence(ranked[0], q) + 0.15
             ):
                 ranked, scope = wider, None
-        if agencies:
+        if agencies and not (ranked and self._owned_by(ranked[0].task_id, agencies)):
             # "quản lý cơ quan báo chí của Hội": a named body may be the topic, not the owner.
             agency_words = self._agency_tokens(q)
             wider = self._rank(q, q.content + agency_words, scope, []) if agency_words else []
@@ -391,6 +391,11 @@ class Engine:
             # No level, place or local agency named: the national documents come first.
             ranked = self._prefer_central(ranked)
         return ranked[:8]
+
+    def _owned_by(self, task_id: str, agencies: list[list[str]]) -> bool:
+        task = self.kb.tasks[task_id]
+        owners = set(task.lead) | set(task.coordinate)
+        return any(group[0] in owners for group in agencies)
 
     def _matches_agency_tasks(self, q: Query, agencies: list[list[str]]) -> bool:
         ids = {t.id for group in agencies for a in group for t, _ in self.kb.tasks_of_agency(a)}
