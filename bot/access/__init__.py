@@ -220,7 +220,21 @@ async def require_manage(
 
 
 async def require_member(session: AsyncSession, user_id: int, agency_id: str) -> None:
-    if not await can_write_for_agency(session, user_id, agency_id):
+    """Inside a write transaction: the membership row is locked (FOR SHARE on PostgreSQL;
+    SQLite's write transaction already excludes other writers), so a concurrent leave or
+    removal cannot slip between this check and the write it guards."""
+    row = await session.scalar(
+        select(Membership.id)
+        .join(Agency, Agency.id == Membership.agency_id)
+        .where(
+            Membership.user_id == user_id,
+            Membership.agency_id == agency_id,
+            Membership.left_at.is_(None),
+            Agency.archived.is_(False),
+        )
+        .with_for_update(read=True, of=Membership)
+    )
+    if row is None:
         raise AccessDenied("not_member")
 
 

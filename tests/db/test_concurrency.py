@@ -94,3 +94,39 @@ async def test_last_use_of_a_code_goes_to_exactly_one_of_two_racers(
 
     results = await asyncio.gather(join(20), join(21))
     assert sorted(results) == sorted([JoinResult.joined, JoinResult.used_up])
+
+
+async def test_leaving_waits_for_an_update_already_checked_on_postgres(
+    postgres_database: Database, kb, clock: ManualClock
+) -> None:
+    """The membership row checked by an update is locked until the update commits: a
+    concurrent leave cannot land between the check and the write."""
+    from bot.membership import leave
+
+    sf = postgres_database.session_factory
+    await sync_knowledge(sf, kb, clock=clock)
+    await add_member(sf, clock, 10, "bo_noi_vu")
+    checked = asyncio.Event()
+    order: list[str] = []
+
+    async def update() -> None:
+        async with write_session(sf) as s:
+            from bot.access import require_member
+
+            await require_member(s, 10, "bo_noi_vu")
+            checked.set()
+            await asyncio.sleep(0.3)  # the leave below is waiting on our lock meanwhile
+            await record_update(
+                s, clock, user_id=10, agency_id="bo_noi_vu", task_id=TASK, status="done"
+            )
+            order.append("update")
+
+    async def leave_now() -> None:
+        await checked.wait()
+        async with write_session(sf) as s:
+            assert await leave(s, clock, user_id=10, agency_id="bo_noi_vu")
+        order.append("leave")
+
+    await asyncio.gather(update(), leave_now())
+    assert order == ["update", "leave"]
+    assert (await counts(sf))[0] == 1
