@@ -87,6 +87,7 @@ _VIEW = re.compile(rf"^c:(v|l|x|c|cy):{_ID}$")
 _EDIT = re.compile(rf"^c:e:{_ID}:(capacity|place|name)$")
 _INDEX = re.compile(r"^c:[ko]:(\d{1,3}|-)$")
 
+FALLBACK_ERROR = N_("That does not look right. Please try again.")
 ERRORS: dict[str, str] = {
     "date_format": N_("Please type a date as dd/mm/yyyy, with a time if needed: 25/12/2026 07:30."),
     "date_invalid": N_("That date does not exist. Please check the day and month."),
@@ -125,7 +126,7 @@ def _button(label: str, data: str) -> InlineKeyboardButton:
 
 
 def _error(lang: str, reason: str) -> str:
-    return t(lang, ERRORS.get(reason, N_("That does not look right. Please try again.")))
+    return t(lang, ERRORS.get(reason, FALLBACK_ERROR))
 
 
 async def _answer(update: Update) -> None:

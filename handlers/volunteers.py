@@ -104,6 +104,7 @@ SKILL_LABELS: dict[str, str] = {
     "medical": N_("Medical staff"),
 }
 
+FALLBACK_ERROR = N_("That does not look right. Please try again.")
 ERRORS: dict[str, str] = {
     "empty": N_("That was empty. Please type your answer."),
     "too_long": N_("That is too long (at most 100 characters). Please shorten it."),
@@ -168,7 +169,7 @@ def _when(edition: CampaignEdition, lang: str, tz: str) -> str:
 
 
 def _error(lang: str, reason: str) -> str:
-    return t(lang, ERRORS.get(reason, N_("That does not look right. Please try again.")))
+    return t(lang, ERRORS.get(reason, FALLBACK_ERROR))
 
 
 def _button(label: str, data: str) -> InlineKeyboardButton:
