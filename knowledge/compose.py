@@ -179,6 +179,19 @@ def agency_overview(
     return "\n".join(lines)
 
 
+def basis_answer(kb: KnowledgeBase, doc: Document, lang: str) -> str:
+    lines = [document_citation(doc, lang)]
+    if doc.basis:
+        lines.append(tr(lang, "It rests on:"))
+        lines.extend(f"• {b.text}" for b in doc.basis)
+    if doc.parent and doc.parent in kb.documents:
+        parent = kb.documents[doc.parent]
+        lines.append(
+            tr(lang, "It implements: {document}", document=document_citation(parent, lang))
+        )
+    return "\n".join(lines)
+
+
 def due_listing(kb: KnowledgeBase, tasks: list[Task], due, lang: str) -> str:
     lines = [tr(lang, "Due by {date}:", date=fmt_date(due, lang))]
     for task in tasks:

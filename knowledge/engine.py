@@ -273,7 +273,21 @@ class Engine:
             alts = [a for group in agencies for a in group if a != primary][:4]
             return self._with_agency_suggestions(answer, alts)
 
-        # 3. A date: the duties due on it ("việc nào phải xong trước ngày 05/3/2023").
+        # 3. "Công văn Kiến An dựa vào văn bản nào?": what the document rests on.
+        if "basis" in q.intents and not task_intents:
+            doc_id = self._basis_document(q, allowed_docs)
+            if doc_id is not None:
+                doc = self.kb.documents[doc_id]
+                return Answer(
+                    compose.basis_answer(self.kb, doc, lang),
+                    0.9,
+                    False,
+                    "summary",
+                    lang,
+                    [Source(doc.id, doc.label, "", None, str(doc.level))],
+                )
+
+        # 3b. A date: the duties due on it ("việc nào phải xong trước ngày 05/3/2023").
         due = _date_in(q.text)
         if due is not None:
             hits = [
@@ -391,6 +405,16 @@ class Engine:
             # No level, place or local agency named: the national documents come first.
             ranked = self._prefer_central(ranked)
         return ranked[:8]
+
+    def _basis_document(self, q: Query, allowed_docs: set[str] | None) -> str | None:
+        """The document a basis question is about: the one named, else the most local
+        one of the levels named (a district letter rests on the city's, not the reverse)."""
+        if q.documents and (allowed_docs is None or set(q.documents) & allowed_docs):
+            return self._pick_document(q)
+        if not allowed_docs:
+            return None
+        rank = {"district": 0, "city": 1, "province": 2, "government": 3, "party_central": 4}
+        return min(allowed_docs, key=lambda d: rank.get(self.kb.documents[d].level, 5))
 
     def _owned_by(self, task_id: str, agencies: list[list[str]]) -> bool:
         task = self.kb.tasks[task_id]

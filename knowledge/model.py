@@ -46,6 +46,13 @@ class SeedRef(BaseModel):
     line: int = Field(ge=1)
 
 
+class Basis(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: str
+    line: int = Field(ge=1)
+
+
 class Document(_Record):
     id: str
     kind: str
@@ -57,6 +64,9 @@ class Document(_Record):
     parent: str | None = None
     title: str
     short_names: list[str] = Field(default_factory=list)
+    # The texts the document says it implements or rests on, as printed ("Căn cứ …",
+    # "Thực hiện …"), each with the seed line that prints it.
+    basis: list[Basis] = Field(default_factory=list)
     seed: str
 
     @property

@@ -184,3 +184,11 @@ def test_english_place_words_follow_their_noun(question: str, agency: str) -> No
     answer = ENGINE.answer(question)
     assert answer.intent == "agency_tasks" and answer.lang == "en", answer.text
     assert answer.agencies == [agency]
+
+
+def test_basis_question_cites_what_the_document_rests_on() -> None:
+    answer = ENGINE.answer("Kế hoạch của tỉnh Lai Châu căn cứ vào văn bản nào?")
+    assert docs(answer) == {"kh_lai_chau"}
+    assert "Quyết định số 895/QĐ-TTg" in answer.text
+    english = ENGINE.answer("What is the legal basis of Decision 895?")
+    assert docs(english) == {"qd895"} and "Luật hoạt động chữ thập đỏ" in english.text

@@ -60,3 +60,12 @@ def test_agency_is_named_in_its_seed(agency_id: str) -> None:
 def test_documents_point_at_existing_seeds() -> None:
     for doc in KB.documents.values():
         assert (SEEDS / doc.seed).is_file(), doc.seed
+
+
+@pytest.mark.parametrize("doc_id", sorted(KB.documents))
+def test_document_basis_is_printed_where_it_says(doc_id: str) -> None:
+    doc = KB.documents[doc_id]
+    lines = _lines(doc.seed)
+    for basis in doc.basis:
+        near = _squash(_window(lines, basis.line, 0, 3))
+        assert _squash(basis.text)[:40] in near, f"{basis.text[:40]!r} not at line {basis.line}"
