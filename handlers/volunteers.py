@@ -53,7 +53,13 @@ from bot.volunteers.registrations import (
     personal_data_export,
 )
 from bot.volunteers.registrations import register as register_volunteer
-from bot.volunteers.reminders import CampaignReminder, Deliver, send_due_reminders
+from bot.volunteers.reminders import (
+    OUTBOX_KIND,
+    CampaignReminder,
+    Deliver,
+    outbox_key,
+    send_due_reminders,
+)
 from bot.volunteers.reports import registrations_for_digest
 from bot.volunteers.validation import (
     BLOOD_GROUPS,
@@ -935,7 +941,6 @@ def is_private(update: Update) -> bool:
 # -- the reminder the day before ------------------------------------------------------------
 
 REMINDER_INTERVAL_SECONDS = 600
-REMINDER_KIND = "campaign_reminder"
 
 
 def reminder_text(reminder: CampaignReminder, tz: str) -> str:
@@ -960,9 +965,9 @@ def outbox_delivery(tz: str, now: dt.datetime) -> Deliver:
 
     async def deliver(session: AsyncSession, reminder: CampaignReminder) -> bool:
         message = Outgoing(
-            dedupe_key=f"{REMINDER_KIND}:{reminder.registration_id}",
+            dedupe_key=outbox_key(reminder.registration_id),
             chat_id=reminder.chat_id,
-            kind=REMINDER_KIND,
+            kind=OUTBOX_KIND,
             text=reminder_text(reminder, tz),
             not_before=now,
         )

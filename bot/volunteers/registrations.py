@@ -26,6 +26,7 @@ from bot.db.models_volunteers import (
     VolunteerRegistration,
 )
 from bot.volunteers.editions import get_edition, registration_open
+from bot.volunteers.reminders import withdraw_queued
 from bot.volunteers.validation import (
     SKILLS,
     InvalidInput,
@@ -234,6 +235,7 @@ async def _release(
     if was_confirmed:
         edition.confirmed_count -= 1
     await session.flush()
+    await withdraw_queued(session, [registration.id])
     log.info("registration %s cancelled", registration.id)
     ids = await promote_waitlisted(session, edition, now) if was_confirmed else []
     if not ids:
@@ -345,6 +347,7 @@ async def erase_personal_data(
         reg.blood_group = None
         reg.erased_at = now
     if regs:
+        await withdraw_queued(session, [r.id for r in regs], all_states=True)
         session.add(
             AuditLog(
                 actor_id=None,

@@ -16,10 +16,11 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.engine import SessionFactory, read_session, write_session
+from bot.db.models_scheduler import OutboxMessage, OutboxStatus
 from bot.db.models_volunteers import (
     CampaignEdition,
     EditionStatus,
@@ -28,6 +29,31 @@ from bot.db.models_volunteers import (
 )
 
 log = logging.getLogger(__name__)
+
+#: ``kind`` of the reminders in the scheduler's outbox; the unique key is per registration.
+OUTBOX_KIND = "campaign_reminder"
+
+
+def outbox_key(registration_id: int) -> str:
+    return f"{OUTBOX_KIND}:{registration_id}"
+
+
+async def withdraw_queued(
+    session: AsyncSession, registration_ids: list[int], *, all_states: bool = False
+) -> int:
+    """Take reminders of these registrations out of the outbox: pending ones (after a
+    cancellation), or every one (erasure: the chat id goes too)."""
+    if not registration_ids:
+        return 0
+    query = delete(OutboxMessage).where(
+        OutboxMessage.dedupe_key.in_([outbox_key(i) for i in registration_ids]),
+        OutboxMessage.kind == OUTBOX_KIND,
+    )
+    if not all_states:
+        query = query.where(OutboxMessage.status == OutboxStatus.pending.value)
+    result = await session.execute(query)
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
 
 #: No reminders between 21:00 and 07:00 local time…
 QUIET_START, QUIET_END = 21, 7

@@ -71,3 +71,28 @@ async def test_digest_counts_registrations_per_campaign(
     text = (await coord.reply()).text
     assert "Đăng ký theo chiến dịch" in text
     assert f"{CAMPAIGN}: 3" in text
+
+
+async def test_cancelling_withdraws_a_queued_reminder(
+    full_bot: BotHarness, database: Database, clock: ManualClock
+) -> None:
+    eid = await open_edition(database.session_factory, clock.now(), starts_in=START - clock.now())
+    lan, minh = full_bot.chat(first_name="Lan"), full_bot.chat(first_name="Minh")
+    async with write_session(database.session_factory) as session:
+        for chat in (lan, minh):
+            await register(
+                session, eid, chat.user.id, form(1), now=clock.now(), chat_id=chat.chat_id
+            )
+    clock.set(dt.datetime(2026, 3, 3, 9, 0, tzinfo=VN_TZ))
+    app = full_bot.application
+    assert await volunteers.queue_campaign_reminders(app) == 2
+    await lan.send("/cuatoi")
+    await lan.press("Hủy", await lan.reply())
+    await lan.edit()
+    await lan.press("Có, hủy đăng ký")
+    assert "Đã hủy" in (await lan.edit()).text
+    svc = reminders.scheduler_service(app)
+    assert svc is not None
+    assert (await svc.deliver()).sent == 1  # only Minh's is left
+    assert "Nhắc lịch" in (await minh.reply()).text
+    assert not any("Nhắc lịch" in r.text for r in lan.sent)

@@ -127,3 +127,31 @@ async def test_failed_delivery_is_retried(db: Database, clock: ManualClock) -> N
     async with read_session(sf) as s:
         assert await due_reminders(s, clock.now(), VN_TZ) == []
     assert len(attempts) == 3
+
+
+async def test_erasure_takes_queued_and_sent_reminders_out_of_the_outbox(
+    db: Database, clock: ManualClock
+) -> None:
+    from sqlalchemy import func, select
+
+    from bot.db.models_scheduler import OutboxMessage
+    from bot.volunteers.registrations import erase_personal_data
+    from bot.volunteers.reminders import OUTBOX_KIND, outbox_key
+    from scheduler.outbox import Outgoing, enqueue
+
+    eid = await open_edition(db.session_factory, clock.now(), starts_in=dt.timedelta(hours=20))
+    async with write_session(db.session_factory) as s:
+        mine = await register(s, eid, 1, form(1), now=clock.now())
+        other = await register(s, eid, 2, form(2), now=clock.now())
+        assert mine.registration and other.registration
+        queued = [
+            Outgoing(outbox_key(r.id), r.user_id or 0, OUTBOX_KIND, "…", clock.now())
+            for r in (mine.registration, other.registration)
+        ]
+        assert await enqueue(s, queued, clock.now()) == 2
+    async with write_session(db.session_factory) as s:
+        await erase_personal_data(s, 1, now=clock.now())
+    async with read_session(db.session_factory) as s:
+        left = (await s.scalars(select(OutboxMessage.dedupe_key))).all()
+        assert await s.scalar(select(func.count()).select_from(OutboxMessage)) == 1
+    assert left == [outbox_key(other.registration.id)]
