@@ -41,6 +41,7 @@ from bot.curation.review import (
     find_group,
     link_group,
     load_phrasings,
+    phrasings_mark,
     unanswered_groups,
 )
 from bot.db.engine import Database, read_session, write_session
@@ -70,6 +71,8 @@ RATED_KEY = "curation_rated"
 RATED_KEEP = 20
 LOCK_KEY = "curation_lock"
 KEY_KEY = "curation_pseudonym_key"
+MARK_KEY = "curation_phrasings_mark"  # (count, max id) of the phrasings the engine has
+REFRESH_SECONDS = 60  # how often a replica looks for phrasings linked elsewhere
 
 _ID = r"(?:[a-z0-9_]{1,40}|~[a-z2-7]{10})"
 _CQ = re.compile(rf"^cq:(?:(k|x):(\d{{1,18}})|(l):(\d{{1,18}}):({_ID})|(c))$")
@@ -108,16 +111,43 @@ def swap(svc: Services, kb: KnowledgeBase, engine: Engine) -> None:
 
 async def rebuild_engine(svc: Services, kb: KnowledgeBase | None = None) -> int:
     """Rebuild the engine over ``kb`` (default: the running one) with the phrasings in the
-    database, then swap it in. Returns the number of phrasings applied."""
+    database, then swap it in. Returns the number of phrasings applied. Callers that
+    may race hold :func:`_lock`."""
     kb = kb or svc.kb
     phrasings: dict[str, list[str]] = {}
+    mark = None
     db = svc.db if isinstance(svc.db, Database) else None
     if db is not None:
         async with read_session(db.session_factory) as session:
+            mark = await phrasings_mark(session)
             phrasings = await load_phrasings(session, set(kb.tasks))
-    engine = await asyncio.to_thread(build_engine, kb, phrasings)
+    lexicon = getattr(svc.engine, "lexicon", None)  # keep a reloaded lexicon
+    engine = await asyncio.to_thread(build_engine, kb, phrasings, lexicon)
     swap(svc, kb, engine)
+    svc.extras[MARK_KEY] = mark
     return sum(len(v) for v in phrasings.values())
+
+
+async def refresh_if_changed(svc: Services) -> bool:
+    """Rebuild when another replica linked a phrasing since this one last looked."""
+    db = svc.db if isinstance(svc.db, Database) else None
+    if db is None:
+        return False
+    async with _lock(svc):
+        async with read_session(db.session_factory) as session:
+            mark = await phrasings_mark(session)
+        if mark == svc.extras.get(MARK_KEY):
+            return False
+        await rebuild_engine(svc)
+        return True
+
+
+async def _refresh_job(context: Context) -> None:
+    try:
+        if await refresh_if_changed(services(context)):
+            log.info("curation: phrasings changed elsewhere; engine rebuilt")
+    except Exception as exc:
+        log.error("curation: phrasing refresh failed: %s", type(exc).__name__)
 
 
 async def _deny(update: Update, context: Context, text: str) -> None:
@@ -587,12 +617,15 @@ async def reload_knowledge(svc: Services) -> ReloadReport:
         loaded = await asyncio.to_thread(load_validated, _knowledge_dir(svc))
         phrasings: dict[str, list[str]] = {}
         db = svc.db if isinstance(svc.db, Database) else None
+        mark = None
         if db is not None:
             async with read_session(db.session_factory) as session:
+                mark = await phrasings_mark(session)
                 phrasings = await load_phrasings(session, set(loaded.kb.tasks))
         engine = await asyncio.to_thread(build_engine, loaded.kb, phrasings, loaded.lexicon)
         await sync_database(svc, loaded.kb)  # tasks and agencies in the DB follow the files
         swap(svc, loaded.kb, engine)
+        svc.extras[MARK_KEY] = mark
     kb = loaded.kb
     return ReloadReport(
         len(kb.documents), len(kb.tasks), len(kb.agencies), sum(len(v) for v in phrasings.values())
@@ -720,3 +753,7 @@ def register(application: BotApplication) -> None:
     add(CallbackQueryHandler(on_curation_button, pattern=r"^cq:"))
     add(CallbackQueryHandler(on_rating_button, pattern=r"^cr:"))
     application.services.startup.append(_startup)
+    if application.job_queue is not None:  # replicas pick up each other's links
+        application.job_queue.run_repeating(
+            _refresh_job, interval=REFRESH_SECONDS, first=REFRESH_SECONDS, name="curation-refresh"
+        )

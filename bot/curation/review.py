@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curation.grouping import Group, Item, group_items
@@ -198,3 +198,10 @@ async def load_phrasings(
         if task_ids is None or task_id in task_ids:
             out.setdefault(task_id, []).append(text)
     return out
+
+
+async def phrasings_mark(session: AsyncSession) -> tuple[int, int]:
+    """(count, highest id) of the stored phrasings: changes whenever one is added or
+    removed, so a replica can tell that its engine is out of date."""
+    row = (await session.execute(select(func.count(), func.max(Phrasing.id)))).one()
+    return int(row[0] or 0), int(row[1] or 0)
