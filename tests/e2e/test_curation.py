@@ -297,3 +297,15 @@ async def test_the_whole_bot_wires_the_curation_loop(db_url: str, database: Data
         answer = await lan.reply()
         assert REFUSAL not in answer.text and answer.labels[-2:] == ["👍", "👎"]
     assert await count(database, Phrasing) == 1
+
+
+async def test_markup_in_a_logged_question_is_shown_as_typed(curation_bot: BotHarness) -> None:
+    bot = curation_bot
+    lan, admin = bot.chat(), bot.chat(ADMIN)
+    typed = "ai lam <b>app</b> hien mau & <i>co"
+    await lan.send(typed)
+    await lan.reply()
+    await admin.send("/chuatraloi")
+    listing = await admin.reply()
+    assert f"1. «{typed}» — 1 lần hỏi" in listing.text
+    assert listing.entity_texts("bold") == ["Câu hỏi chưa được trả lời, 30 ngày qua"]
