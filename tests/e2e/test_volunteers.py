@@ -7,6 +7,7 @@ import asyncio
 import datetime as dt
 import json
 import logging
+import random
 from collections.abc import AsyncIterator, Callable
 
 import pytest
@@ -406,3 +407,43 @@ async def test_in_the_whole_bot_with_every_area(
         await lan.send("/cuatoi")
         assert CAMPAIGN in (await lan.reply()).text
     assert [r.status for r in await registrations(database)] == ["confirmed"]
+
+
+def fuzz_texts(seed: int, count: int) -> list[str]:
+    """Deterministic odd input: any Unicode (no surrogates), controls, emoji, markup, 4096."""
+    rng = random.Random(seed)
+    pools = [
+        lambda: "".join(chr(rng.randrange(0x20, 0x2FFF)) for _ in range(rng.randrange(1, 40))),
+        lambda: "".join(chr(rng.randrange(0, 0x20)) for _ in range(rng.randrange(1, 8))),
+        lambda: "".join(rng.choice("😀🎉🩸❤️👍🏽🇻🇳") for _ in range(rng.randrange(1, 10))),
+        lambda: rng.choice(["<b>", "</i>&amp;", "<a href='x'>", "{name}", "%s", "'; DROP"]),
+        lambda: rng.choice("aăâđêôơư0123456789 +.-") * 4096,
+        lambda: "".join(chr(rng.randrange(0x10000, 0x1FFFF)) for _ in range(5)),
+    ]
+    texts = [rng.choice(pools)() for _ in range(count)]
+    return [t for t in texts if t.strip() and not t.lstrip().startswith("/")]
+
+
+async def test_any_text_at_any_step_gets_a_polite_reply(
+    volunteer_bot: BotHarness, database: Database, clock: ManualClock
+) -> None:
+    await open_edition(database.session_factory, clock.now())
+    lan = volunteer_bot.chat(first_name="Lan")
+    await lan.send("/dangky")
+    await lan.reply()
+    await lan.press(CAMPAIGN)
+    await lan.edit()
+    await lan.reply()
+    apology = "Xin lỗi, đã có lỗi"
+    good = ["Nguyễn Thị Lan", "0912345678", "Phường Tân Phong", "Huyện Tam Đường"]
+    for step, answer in enumerate(good, start=1):
+        for text in fuzz_texts(step, 12):
+            await lan.send(text)
+            reply = await lan.reply()
+            assert reply.text.strip() and apology not in reply.text, (step, text)
+            if f"Bước {step + 1}/6" in reply.text:  # the odd text was acceptable here
+                break
+        else:
+            await lan.send(answer)
+            assert f"Bước {step + 1}/6" in (await lan.reply()).text
+    assert "⬜ Sơ cấp cứu" in lan.sent[-1].labels
