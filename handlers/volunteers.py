@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import html
 import json
 import logging
 import re
 import warnings
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -304,7 +306,14 @@ async def on_pick(update: Update, context: Context) -> str | int:
         return END
     draft = _draft(context)
     draft.clear()
-    draft.update({"edition_id": edition_id, "campaign": edition.name, "waitlist": False})
+    draft.update(
+        {
+            "edition_id": edition_id,
+            "campaign": edition.name,
+            "waitlist": False,
+            "started_at": now.isoformat(),
+        }
+    )
     if not has_seat(edition):
         await edit_html(
             update,
@@ -673,6 +682,58 @@ async def cmd_cancel(update: Update, context: Context) -> int:
     return END
 
 
+def _started(draft: dict[str, Any]) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(str(draft["started_at"]))
+    except (KeyError, ValueError):
+        return None
+
+
+def draft_expired(draft: dict[str, Any], now: dt.datetime) -> bool:
+    """A form with no campaign, or started more than ``ABANDONED_AFTER`` ago."""
+    started = _started(draft)
+    return "edition_id" not in draft or started is None or now - started > ABANDONED_AFTER
+
+
+Step = Callable[[Update, Context], Awaitable[Any]]
+
+
+def _guarded(step: Step) -> Step:
+    """Run a step only while its form is fresh (the check survives restarts, unlike
+    PTB's conversation timeout): an expired form is dropped and the dialogue ends."""
+
+    @functools.wraps(step)
+    async def run(update: Update, context: Context) -> Any:
+        if not draft_expired(_draft(context), _now(context)):
+            return await step(update, context)
+        await _answer(update)
+        _clear_draft(context)
+        await send_html(
+            update,
+            context,
+            t(
+                user_lang(context),
+                "This registration form has expired and was cleared. "
+                "Please start again with /dangky.",
+            ),
+        )
+        return END
+
+    return run
+
+
+def purge_abandoned_forms(application: BotApplication) -> int:
+    """Drop every expired form from user_data (and so from the persistence)."""
+    now = application.services.clock.now()
+    purged = 0
+    for data in application.user_data.values():
+        draft = data.get(DRAFT)
+        if isinstance(draft, dict) and draft_expired(draft, now):
+            data.pop(DRAFT, None)
+            purged += 1
+    return purged
+
+
 async def on_abandoned(update: Update, context: Context) -> None:
     """A dialogue left half-way for hours: drop what was typed (data minimisation)."""
     _clear_draft(context)
@@ -721,21 +782,21 @@ def _conversation(
         ],
         states={
             CHOOSE: [CallbackQueryHandler(on_pick, pattern=r"^v:e:"), buttons_only],
-            WAITLIST: [CallbackQueryHandler(on_waitlist, pattern=r"^v:w:"), buttons_only],
-            NAME: [MessageHandler(text, on_name)],
-            PHONE: [MessageHandler(text, on_phone)],
-            COMMUNE: [MessageHandler(text, on_commune)],
-            DISTRICT: [MessageHandler(text, on_district)],
-            SKILLS_STEP: [CallbackQueryHandler(on_skill, pattern=r"^v:s:"), buttons_only],
+            WAITLIST: [CallbackQueryHandler(_guarded(on_waitlist), pattern=r"^v:w:"), buttons_only],
+            NAME: [MessageHandler(text, _guarded(on_name))],
+            PHONE: [MessageHandler(text, _guarded(on_phone))],
+            COMMUNE: [MessageHandler(text, _guarded(on_commune))],
+            DISTRICT: [MessageHandler(text, _guarded(on_district))],
+            SKILLS_STEP: [CallbackQueryHandler(_guarded(on_skill), pattern=r"^v:s:"), buttons_only],
             BLOOD: [
-                CallbackQueryHandler(on_blood_button, pattern=r"^v:b:"),
-                MessageHandler(text, on_blood_text),
+                CallbackQueryHandler(_guarded(on_blood_button), pattern=r"^v:b:"),
+                MessageHandler(text, _guarded(on_blood_text)),
             ],
-            CONSENT: [CallbackQueryHandler(on_consent, pattern=r"^v:c:"), buttons_only],
+            CONSENT: [CallbackQueryHandler(_guarded(on_consent), pattern=r"^v:c:"), buttons_only],
             ConversationHandler.TIMEOUT: [TypeHandler(Update, on_abandoned)],
             CONFIRM: [
-                CallbackQueryHandler(on_confirm, pattern=r"^v:ok$"),
-                CallbackQueryHandler(on_waitlist, pattern=r"^v:w:"),
+                CallbackQueryHandler(_guarded(on_confirm), pattern=r"^v:ok$"),
+                CallbackQueryHandler(_guarded(on_waitlist), pattern=r"^v:w:"),
                 buttons_only,
             ],
         },
@@ -992,6 +1053,7 @@ async def queue_campaign_reminders(application: BotApplication) -> int:
 async def _reminder_job(context: Context) -> None:
     try:
         await queue_campaign_reminders(context.application)  # type: ignore[arg-type]
+        purge_abandoned_forms(context.application)  # type: ignore[arg-type]
     except Exception:
         log.exception("campaign reminder job failed")
 

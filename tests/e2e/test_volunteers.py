@@ -447,3 +447,27 @@ async def test_any_text_at_any_step_gets_a_polite_reply(
             await lan.send(answer)
             assert f"Bước {step + 1}/6" in (await lan.reply()).text
     assert "⬜ Sơ cấp cứu" in lan.sent[-1].labels
+
+
+async def test_a_form_left_for_hours_expires_even_across_restarts(
+    volunteer_bot: BotHarness, database: Database, clock: ManualClock
+) -> None:
+    """The age check uses the form's start time (kept in the persistence), not a timer."""
+    await open_edition(database.session_factory, clock.now(), starts_in=dt.timedelta(days=3))
+    lan, minh = volunteer_bot.chat(first_name="Lan"), volunteer_bot.chat(first_name="Minh")
+    for chat in (lan, minh):
+        await chat.send("/dangky")
+        await chat.reply()
+        await chat.press(CAMPAIGN)
+        await chat.edit()
+        await chat.reply()
+        await chat.send("Nguyễn Thị Lan")
+        await chat.reply()
+    clock.advance(hours=13)
+    await lan.send("0912345678")
+    assert "đã hết hạn" in (await lan.reply()).text
+    assert volunteers.DRAFT not in volunteer_bot.application.user_data[lan.user.id]
+    # Minh never comes back: the periodic job drops his form anyway.
+    assert volunteers.purge_abandoned_forms(volunteer_bot.application) == 1
+    assert volunteers.DRAFT not in volunteer_bot.application.user_data[minh.user.id]
+    assert await registrations(database) == []
