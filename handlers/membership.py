@@ -17,7 +17,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.access import AccessDenied, NotFound, ensure_user, member_agencies
 from bot.db.engine import Database, write_session
-from bot.i18n import N_, format_datetime, format_number, t
+from bot.i18n import N_, format_datetime, format_number, t, tb
 from bot.membership import JoinResult, issue_code, leave, redeem_code, remove
 from handlers.context import (
     BotApplication,
@@ -338,10 +338,79 @@ async def cmd_remove(update: Update, context: Context) -> None:
     await send_html(update, context, text)
 
 
+# -- /dulieucuatoi (export) and /xoahoso (erase) ------------------------------------------
+
+
+async def cmd_export(update: Update, context: Context) -> None:
+    import json
+
+    from telegram import InputFile
+
+    from bot.membership.personal import export_user_data
+
+    lang = user_lang(context)
+    user = update.effective_user
+    chat = update.effective_chat
+    if user is None or chat is None:
+        return
+    async with reading(context) as session:
+        data = await export_user_data(session, user.id)
+    payload = json.dumps(data, ensure_ascii=False, indent=2).encode()
+    await context.bot.send_document(
+        chat.id,
+        InputFile(payload, filename=f"kl44-{user.id}.json"),
+        caption=t(lang, "Everything the bot holds about you as an officer (JSON)."),
+    )
+
+
+async def cmd_erase(update: Update, context: Context) -> None:
+    lang = user_lang(context)
+    user = update.effective_user
+    if user is None:
+        return
+    markup = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(tb(lang, "Yes, erase"), callback_data=f"mx:{user.id}")]]
+    )
+    await send_html(
+        update,
+        context,
+        t(
+            lang,
+            "Erase your officer profile? Your name is removed and you leave all your "
+            "agencies. Progress updates stay as your agency's record, without your name.",
+        ),
+        markup,
+    )
+
+
+async def on_erase_button(update: Update, context: Context) -> None:
+    from bot.membership.personal import erase_user_data
+
+    query = update.callback_query
+    user = update.effective_user
+    lang = user_lang(context)
+    if query is None or user is None:
+        return
+    if query.data != f"mx:{user.id}":  # someone else's button, or forged
+        await query.answer(tb(lang, "This button is no longer valid."))
+        return
+    await query.answer()
+    async with write_session(database(context).session_factory) as session:
+        erased = await erase_user_data(session, services(context).clock, user.id)
+    text = (
+        t(lang, "Your officer profile has been erased.")
+        if erased
+        else t(lang, "The bot holds no officer profile about you.")
+    )
+    await edit_html(update, context, text)
+
+
 COMMANDS = [
     CommandSpec("thamgia", N_("Join your agency with a code")),
     CommandSpec("macode", N_("Issue a join code for an agency (coordinators)")),
     CommandSpec("roikhoi", N_("Leave an agency")),
+    CommandSpec("dulieucuatoi", N_("Export my data as an officer")),
+    CommandSpec("xoahoso", N_("Erase my officer profile")),
 ]
 
 
@@ -356,4 +425,7 @@ def register(application: BotApplication) -> None:
     add(CommandHandler(["xoathanhvien", "removemember"], cmd_remove))
     add(CallbackQueryHandler(on_issue_button, pattern=r"^mc:"))
     add(CallbackQueryHandler(on_leave_button, pattern=r"^ml:"))
+    add(CommandHandler(["dulieucuatoi", "mydata"], cmd_export))
+    add(CommandHandler(["xoahoso", "eraseprofile"], cmd_erase))
+    add(CallbackQueryHandler(on_erase_button, pattern=r"^mx:"))
     application.services.commands.extend(COMMANDS)

@@ -234,3 +234,30 @@ async def test_bot_upgrades_and_syncs_an_empty_database_on_start(clock: ManualCl
         assert db is not None
         async with db.session_factory() as s:
             assert await s.scalar(select(func.count()).select_from(ProgressUpdate)) == 1
+
+
+async def test_officer_exports_and_erases_own_profile(
+    database: Database, db_url: str, clock: ManualClock
+) -> None:
+    import json
+
+    async with BotHarness.start(admin_ids={ADMIN}, database_url=db_url, clock=clock) as bot:
+        lan = await _join(bot, LAN, "Lan", "Bộ Nội vụ")
+        await lan.send("/capnhat II.2 20% bắt đầu")
+        await lan.reply()
+        await lan.send("/dulieucuatoi")
+        exported = await lan.reply()
+        assert exported.document is not None
+        data = json.loads(bot.emulator.file_bytes(exported.document["file_id"]))
+        assert data["user_id"] == LAN and data["memberships"][0]["agency_id"] == "bo_noi_vu"
+        assert data["progress_updates"][0]["note"] == "bắt đầu"
+
+        await lan.send("/xoahoso")
+        ask = await lan.reply()
+        other = bot.chat(user_id=KHOA, first_name="Khoa")
+        other.press_data(ask.keyboard[0][0].callback_data or "", ask)  # not Khoa's button
+        assert "không còn hiệu lực" in (await other.callback_answer())["text"]
+        await lan.press("Đồng ý xoá", ask)
+        assert "đã được xoá" in (await lan.edit()).text
+        await lan.send("/capnhat II.2 30%")
+        assert "Chỉ cán bộ của cơ quan được giao" in (await lan.reply()).text
