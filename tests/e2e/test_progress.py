@@ -115,6 +115,20 @@ async def test_code_join_guided_update_one_line_status_and_correction(
         assert "chưa có cập nhật" in text  # the coordinating agencies have not reported
         await lan.send("tiến độ nhiệm vụ II.2?")
         assert (await lan.reply()).text == text
+        await lan.send("/tiendo Bộ Nội vụ")
+        agency_view = (await lan.reply()).text
+        assert "Tiến độ của Bộ Nội vụ" in agency_view and "II.2" in agency_view
+
+        # the same flow in English after /lang
+        await lan.send("/lang")
+        await lan.reply()
+        await lan.press("English")
+        await lan.edit()
+        await lan.send("/capnhat")
+        english = await lan.reply()
+        assert "which task?" in english.text and "✖ Cancel" in english.labels
+        await lan.send("/huy")
+        assert "Cancelled. Nothing was saved." in (await lan.reply()).text
 
 
 async def test_other_agency_non_member_and_forged_buttons_are_refused(
