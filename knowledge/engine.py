@@ -143,6 +143,15 @@ class Engine:
         self._kind_words = {
             f for d in kb.documents.values() for f in folded_key(d.kind, self.lexicon)
         }
+        self._doc_tasks: dict[str, frozenset[str]] = {
+            d: frozenset(t.id for t in kb.tasks_of_document(d)) for d in kb.documents
+        }
+        # Tasks by the calendar date their printed deadline names ("trước ngày 05/3/2023").
+        self._by_printed_date: dict[dt.date, list[str]] = {}
+        for task in kb.tasks.values():
+            printed = _date_in(kb.deadline(task.id).text)
+            if printed is not None:
+                self._by_printed_date.setdefault(printed, []).append(task.id)
         self.ref_index: dict[str, list[str]] = {}
         for task in kb.tasks.values():
             for key in _ref_keys(task):
@@ -291,10 +300,9 @@ class Engine:
         due = _date_in(q.text)
         if due is not None:
             hits = [
-                t
-                for t in self.kb.tasks.values()
-                if _date_in(self.kb.deadline(t.id).text) == due
-                and (allowed_docs is None or t.document in allowed_docs)
+                self.kb.tasks[t]
+                for t in self._by_printed_date.get(due, [])
+                if allowed_docs is None or self.kb.tasks[t].document in allowed_docs
             ]
             if hits:
                 text = compose.due_listing(self.kb, hits, due, lang)
@@ -339,7 +347,7 @@ class Engine:
         # 5. A topic: rank tasks.
         allowed = None
         if allowed_docs is not None:
-            allowed = {t.id for t in self.kb.tasks.values() if t.document in allowed_docs}
+            allowed = set().union(*(self._doc_tasks.get(d, ()) for d in allowed_docs))
         if agencies and ("agency_tasks" in q.intents):
             involved = {
                 t.id for group in agencies for a in group[:1] for t, _ in self.kb.tasks_of_agency(a)

@@ -32,7 +32,9 @@ ACCENT_MISMATCH = 0.35
 PRUNE_SHARE = 0.25
 # On a large base, only the tasks sharing the most words with a question are scored
 # in full (a task sharing few of its words could not win anyway).
-MAX_SCORED = 400
+MAX_SCORED = 250
+# Share of the base above which a word is too common to pick those candidates.
+COMMON_SHARE = 0.2
 # Upper bound of the length normalisation of a task's score.
 NORM_CAP = 1.2
 
@@ -114,8 +116,12 @@ class TaskIndex:
     def _most_matching(self, content: list[Tok], candidates: set[str]) -> set[str]:
         """The ``MAX_SCORED`` candidates sharing the most distinct words with the question."""
         counts: Counter[str] = Counter()
-        for f in {f for t in content for f in (t.f, t.alt) if f}:
-            counts.update(self.postings.get(f, ()))
+        words = {f for t in content for f in (t.f, t.alt) if f and f in self.postings}
+        # Words found in most tasks say little about which ones match best: count the
+        # rarer ones (all of them when every word is common).
+        rare = [f for f in words if len(self.postings[f]) <= COMMON_SHARE * len(self.docs)]
+        for f in rare or words:
+            counts.update(self.postings[f])
         in_order = sorted(candidates, key=self.order.__getitem__)
         return set(heapq.nlargest(MAX_SCORED, in_order, key=counts.__getitem__))
 
