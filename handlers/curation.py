@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from knowledge.answer import Answer
     from knowledge.base import KnowledgeBase
     from knowledge.engine import Engine
+    from knowledge.lexicon import Lexicon
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +110,9 @@ def swap(svc: Services, kb: KnowledgeBase, engine: Engine) -> None:
     svc.kb, svc.engine, svc.resolver = kb, engine, resolver
 
 
-async def rebuild_engine(svc: Services, kb: KnowledgeBase | None = None) -> int:
+async def rebuild_engine(
+    svc: Services, kb: KnowledgeBase | None = None, lexicon: Lexicon | None = None
+) -> int:
     """Rebuild the engine over ``kb`` (default: the running one) with the phrasings in the
     database, then swap it in. Returns the number of phrasings applied. Callers that
     may race hold :func:`_lock`."""
@@ -121,7 +124,7 @@ async def rebuild_engine(svc: Services, kb: KnowledgeBase | None = None) -> int:
         async with read_session(db.session_factory) as session:
             mark = await phrasings_mark(session)
             phrasings = await load_phrasings(session, set(kb.tasks))
-    lexicon = getattr(svc.engine, "lexicon", None)  # keep a reloaded lexicon
+    lexicon = lexicon or getattr(svc.engine, "lexicon", None)  # keep a reloaded lexicon
     engine = await asyncio.to_thread(build_engine, kb, phrasings, lexicon)
     swap(svc, kb, engine)
     svc.extras[MARK_KEY] = mark
@@ -726,22 +729,33 @@ async def _startup(application: BotApplication) -> None:
     """Serve the configured knowledge base with the curators' phrasings from the start."""
     svc = application.services
     directory = _knowledge_dir(svc)
-    kb = None
+    loaded = None
     if directory is not None:
         try:
-            kb = (await asyncio.to_thread(load_validated, directory)).kb
+            loaded = await asyncio.to_thread(load_validated, directory)
         except KnowledgeError as exc:
             log.error(
                 "KNOWLEDGE_DIR %s is not valid (%d problem(s)); serving the packaged base",
                 directory,
                 len(exc.problems),
             )
+    db = svc.db if isinstance(svc.db, Database) else None
     try:
-        if kb is not None:
-            await sync_database(svc, kb)
-        applied = await rebuild_engine(svc, kb)
-    except Exception:
-        log.exception("could not apply the curated phrasings at start-up")
+        if loaded is None:
+            mark = None
+            if db is not None:
+                async with read_session(db.session_factory) as session:
+                    mark = await phrasings_mark(session)
+            if mark is None or mark == (0, 0):  # nothing to add: keep the engine as built
+                svc.extras[MARK_KEY] = mark
+                return
+        else:
+            await sync_database(svc, loaded.kb)
+        applied = await rebuild_engine(
+            svc, loaded.kb if loaded else None, loaded.lexicon if loaded else None
+        )
+    except Exception as exc:
+        log.error("could not apply the curated phrasings at start-up: %s", type(exc).__name__)
         return
     log.info("curation: %d curated phrasing(s) applied", applied)
 

@@ -310,3 +310,17 @@ async def test_markup_in_a_logged_question_is_shown_as_typed(curation_bot: BotHa
     listing = await admin.reply()
     assert f"1. «{typed}» — 1 lần hỏi" in listing.text
     assert listing.entity_texts("bold") == ["Câu hỏi chưa được trả lời, 30 ngày qua"]
+
+
+async def test_a_broken_knowledge_dir_at_start_up_leaves_the_packaged_base(
+    database: Database, knowledge_copy: Path
+) -> None:
+    (knowledge_copy / "documents.yaml").write_text("- id: [broken\n", encoding="utf-8")
+    async with BotHarness.start(
+        admin_ids={ADMIN},
+        areas=[with_database(database), curation.register],
+        settings={"knowledge_dir": str(knowledge_copy)},
+    ) as bot:
+        lan = bot.chat()
+        await lan.send(ANSWERED)
+        assert "Chủ trì: Bộ Nội vụ" in (await lan.reply()).text
