@@ -179,6 +179,16 @@ def agency_overview(
     return "\n".join(lines)
 
 
+def agency_kind_listing(kb: KnowledgeBase, found: dict[str, list[Task]], lang: str) -> str:
+    lines = [tr(lang, "{n} bodies of this kind have duties:", n=len(found))]
+    for agency_id, tasks in found.items():
+        refs = "; ".join(dict.fromkeys(t.ref for t in tasks))
+        doc = kb.document_of(tasks[0])
+        where = doc.label if doc.number else doc.kind
+        lines.append(f"• {agency_name(kb.agencies[agency_id], lang)} — {where}: {refs}")
+    return "\n".join(lines)
+
+
 def basis_answer(kb: KnowledgeBase, doc: Document, lang: str) -> str:
     lines = [document_citation(doc, lang)]
     if doc.basis:

@@ -282,6 +282,11 @@ class Engine:
             alts = [a for group in agencies for a in group if a != primary][:4]
             return self._with_agency_suggestions(answer, alts)
 
+        # 2b. "Những sở nào có nhiệm vụ trong kế hoạch của tỉnh?": the bodies of that kind.
+        listed = self._agency_kind_listing(q, allowed_docs, lang)
+        if listed is not None:
+            return listed
+
         # 3. "Công văn Kiến An dựa vào văn bản nào?": what the document rests on.
         if "basis" in q.intents and not task_intents:
             doc_id = self._basis_document(q, allowed_docs)
@@ -413,6 +418,34 @@ class Engine:
             # No level, place or local agency named: the national documents come first.
             ranked = self._prefer_central(ranked)
         return ranked[:8]
+
+    def _agency_kind_listing(self, q: Query, docs: set[str] | None, lang: str) -> Answer | None:
+        """Bodies of one kind (sở, bộ) with duties in the documents of the level asked."""
+        if not docs or q.agencies or not set(q.intents) <= {"lead", "list", "agency_tasks"}:
+            return None
+        heads = self.lexicon.agency_heads
+        head = next((f for f in q.free_all if f in heads), None)
+        if head is None:
+            return None
+        place_words = self.reader.place_words
+        rest = {t.f for t in q.content} - self._kind_words - place_words - {head}
+        if rest:
+            return None
+        found: dict[str, list[Task]] = {}
+        for doc_id in docs:
+            for task in self.kb.tasks_of_document(doc_id):
+                for agency_id in (*task.lead, *task.coordinate):
+                    name = folded_key(self.kb.agencies[agency_id].name, self.lexicon)
+                    if name[:1] == (head,) or (head == "bo" and name[:2] == ("cac", "bo")):
+                        found.setdefault(agency_id, []).append(task)
+        if not found:
+            return None
+        text = compose.agency_kind_listing(self.kb, found, lang)
+        tasks = list(dict.fromkeys(t.id for ts in found.values() for t in ts))
+        sources = self._dedupe_sources(
+            [compose.source_of(self.kb, self.kb.tasks[t]) for t in tasks]
+        )
+        return Answer(text, 0.85, False, "list", lang, sources, tasks, list(found))
 
     def _basis_document(self, q: Query, allowed_docs: set[str] | None) -> str | None:
         """The document a basis question is about: the one named, else the most local

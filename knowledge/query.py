@@ -230,6 +230,7 @@ class QueryReader:
                         if tok.a is not None:
                             self._level_accents.setdefault(tok.f, set()).add(tok.a)
         self._level_tokens = {w for k in self.levels.entries for w in k}
+        self.place_words = frozenset(self._level_tokens)
         self.english = PhraseTable()
         self._english_vi: dict[str, list[Tok]] = {}
         for phrase, vi in lexicon.english.items():

@@ -192,3 +192,14 @@ def test_basis_question_cites_what_the_document_rests_on() -> None:
     assert "Quyết định số 895/QĐ-TTg" in answer.text
     english = ENGINE.answer("What is the legal basis of Decision 895?")
     assert docs(english) == {"qd895"} and "Luật hoạt động chữ thập đỏ" in english.text
+
+
+def test_which_departments_lists_the_bodies_of_that_kind() -> None:
+    answer = ENGINE.answer("những sở nào có nhiệm vụ trong kế hoạch của tỉnh Lai Châu")
+    assert answer.intent == "list"
+    assert set(answer.agencies) == {
+        a for a in KB.agencies if a.startswith("so_") and a.endswith("_lai_chau")
+    }
+    # A topic after "sở nào" is a normal question, not a listing.
+    topic = ENGINE.answer("Sở nào chủ trì chăm sóc sức khỏe ở Lai Châu")
+    assert topic.intent == "lead" and topic.agencies[0] == "so_y_te_lai_chau"
