@@ -287,6 +287,8 @@ async def on_task_button(update: Update, context: Context) -> str | int:
 
 async def on_task_text(update: Update, context: Context) -> str | int:
     lang = user_lang(context)
+    if await _lost(update, context):
+        return END
     draft = _draft(context)
     text = (update.effective_message.text or "") if update.effective_message else ""
     tasks = await _tasks_of(context, draft.get("agency", ""))
@@ -391,6 +393,8 @@ _PERCENT_TEXT = re.compile(r"^\s*(\d{1,3})\s*%?\s*$")
 
 async def on_percent_text(update: Update, context: Context) -> str | int:
     lang = user_lang(context)
+    if await _lost(update, context):
+        return END
     text = (update.effective_message.text or "") if update.effective_message else ""
     m = _PERCENT_TEXT.match(text)
     if m is None or int(m.group(1)) > 100:
@@ -422,6 +426,8 @@ async def _ask_note(update: Update, context: Context, draft: dict[str, Any], *, 
 
 async def on_note_text(update: Update, context: Context) -> str | int:
     lang = user_lang(context)
+    if await _lost(update, context):
+        return END
     text = (update.effective_message.text or "") if update.effective_message else ""
     try:
         note = check_note(text)
@@ -578,14 +584,35 @@ async def on_cancel_button(update: Update, context: Context) -> str | int:
     return await on_cancel(update, context)
 
 
-async def _other_button(update: Update, context: Context, state: str | None) -> None:
-    """A button that does not belong to this step (old, or forged): refuse, keep the step."""
+async def _other_button(update: Update, context: Context, state: str | None) -> int | None:
+    """A button that does not belong to this step (old, or forged): refuse, keep the step.
+
+    With no draft at all (lost), the flow ends instead of waiting for a step that
+    cannot be completed."""
     await _stale(update, context)
+    if not _draft(context):
+        return END
     return None  # the conversation stays where it is
 
 
-async def on_unexpected_text(update: Update, context: Context) -> None:
+async def _lost(update: Update, context: Context) -> bool:
+    """True (and the user told to start again) when the flow's draft is missing."""
+    draft = _draft(context)
+    if draft.get("nonce") and (draft.get("agency") or draft.get("choices")):
+        return False
+    _clear(context)
+    await send_html(
+        update,
+        context,
+        t(user_lang(context), "This step has expired. Please start again with /capnhat."),
+    )
+    return True
+
+
+async def on_unexpected_text(update: Update, context: Context) -> int | None:
     lang = user_lang(context)
+    if await _lost(update, context):
+        return END
     await send_html(
         update,
         context,

@@ -171,6 +171,15 @@ async def test_other_agency_non_member_and_forged_buttons_are_refused(
         await hung.send("/huy")
         assert "Đã huỷ" in (await hung.reply()).text
 
+        # a flow whose draft was lost (state kept, data not): told to start again
+        await hung.send("/capnhat")
+        await hung.reply()
+        bot.application.user_data[HUNG].pop("capnhat")
+        await hung.send("II.5")
+        assert "bắt đầu lại với /capnhat" in (await hung.reply()).text
+        await hung.send("II.5")  # the flow has ended: plain text is a question again
+        assert "bắt đầu lại" not in (await hung.reply()).text
+
         lan = await _join(bot, LAN, "Lan", "Bộ Nội vụ")
         await lan.send("/capnhat II.2 10% bắt đầu")
         assert "Đã lưu cập nhật" in (await lan.reply()).text
