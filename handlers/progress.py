@@ -785,12 +785,22 @@ async def _entitled(context: Context, user_id: int) -> bool:
         )
 
 
-async def show_progress(update: Update, context: Context, text: str) -> None:
+async def show_progress(
+    update: Update, context: Context, text: str, *, question: str | None = None
+) -> None:
+    """/tiendo. With ``question`` (plain text that starts like "tiến độ …"), whatever is
+    not a progress lookup for this user goes to the question answering instead."""
     lang = user_lang(context)
     user = update.effective_user
     if user is None:
         return
-    if not await _entitled(context, user.id):
+    entitled = await _entitled(context, user.id)
+    if question is not None and (not entitled or not await _names_something(context, text)):
+        from handlers import qa
+
+        await qa.answer_question(update, context, question)
+        return
+    if not entitled:
         await send_html(
             update,
             context,
@@ -859,6 +869,16 @@ async def show_progress(update: Update, context: Context, text: str) -> None:
     )
 
 
+async def _names_something(context: Context, text: str) -> bool:
+    """Empty (the user's own agencies), an exact task reference, or an agency."""
+    query = text.strip()[:200]
+    if not query:
+        return True
+    if resolve(query, _all_tasks(context)).matches:
+        return True
+    return bool(find_agency_ids(context, query))
+
+
 def _all_tasks(context: Context) -> list[Candidate]:
     kb = services(context).kb
     return [
@@ -913,7 +933,7 @@ async def on_progress_question(update: Update, context: Context) -> None:
     """Plain text such as “tiến độ nhiệm vụ II.2?” → /tiendo II.2."""
     text = (update.effective_message.text or "") if update.effective_message else ""
     m = _ASKED.match(text[:300])
-    await show_progress(update, context, m.group("what") if m else "")
+    await show_progress(update, context, m.group("what") if m else "", question=text)
 
 
 async def on_progress_button(update: Update, context: Context) -> None:

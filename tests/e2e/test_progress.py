@@ -151,6 +151,10 @@ async def test_other_agency_non_member_and_forged_buttons_are_refused(
         assert "mã tham gia" in (await khoa.reply()).text
         await khoa.send("/tiendo II.2")
         assert "Tiến độ chỉ hiển thị" in (await khoa.reply()).text
+        # in chat, "tiến độ …" from someone who may not see progress is just a question
+        await khoa.send("tiến độ nhiệm vụ II.2?")
+        answer = (await khoa.reply()).text
+        assert "Tiến độ chỉ hiển thị" not in answer and "Đang thực hiện" not in answer
         await khoa.send("/macode Bộ Nội vụ")
         assert "Chỉ điều phối viên" in (await khoa.reply()).text
         await khoa.send("/dieuphoi them 2003 tatca")
