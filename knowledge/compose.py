@@ -5,9 +5,11 @@ Plain text with newlines; the Telegram layer escapes and decorates it.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from knowledge.answer import Source
 from knowledge.base import KnowledgeBase
-from knowledge.i18n import fmt_date, tr
+from knowledge.i18n import fmt_date, fmt_month, tr
 from knowledge.model import Agency, Deadline, Document, Task
 from knowledge.normalize import fold
 
@@ -202,8 +204,18 @@ def basis_answer(kb: KnowledgeBase, doc: Document, lang: str) -> str:
     return "\n".join(lines)
 
 
-def due_listing(kb: KnowledgeBase, tasks: list[Task], due, lang: str) -> str:
-    lines = [tr(lang, "Due by {date}:", date=fmt_date(due, lang))]
+def due_listing(
+    kb: KnowledgeBase,
+    tasks: list[Task],
+    lang: str,
+    due: dt.date | None = None,
+    month: tuple[int, int] | None = None,
+) -> str:
+    if due is not None:
+        lines = [tr(lang, "Due by {date}:", date=fmt_date(due, lang))]
+    else:
+        year, number = month or (0, 0)
+        lines = [tr(lang, "Due in {month}:", month=fmt_month(year, number, lang))]
     for task in tasks:
         doc = kb.document_of(task)
         lead = agency_list(kb, task.lead, lang)

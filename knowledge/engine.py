@@ -88,6 +88,20 @@ def _date_in(text: str) -> dt.date | None:
     return None
 
 
+_MONTH_YEAR = re.compile(r"(?<![\d/])(?:thang\s+)?(\d{1,2}|[a-z]+)\s*(?:/|nam|,)?\s*(\d{4})(?!\d)")
+
+
+def _month_in(text: str) -> tuple[int, int] | None:
+    """A month of a year written in the question (12/2023, tháng 12 năm 2023,
+    December 2023), or None."""
+    for m in _MONTH_YEAR.finditer(fold(text)):
+        month, year = m.groups()
+        number = int(month) if month.isdigit() else _MONTHS.get(month, 0)
+        if 1 <= number <= 12:
+            return int(year), number
+    return None
+
+
 def LOCAL_DOCS(kb: KnowledgeBase) -> set[str]:
     """Ids of the local documents (province, city, district)."""
     return {d.id for d in kb.documents.values() if d.level in ("province", "city", "district")}
@@ -270,7 +284,7 @@ class Engine:
                 and task_intents[0] in ("lead", "coordinate")
             ):
                 role = task_intents[0]
-            primary = self._primary_agency(agencies, allowed_docs)
+            primary = self._primary_agency(agencies, q)
             docs = allowed_docs
             if docs is not None and not any(
                 t.document in docs for t, _ in self.kb.tasks_of_agency(primary)
@@ -301,16 +315,27 @@ class Engine:
                     [Source(doc.id, doc.label, "", None, str(doc.level))],
                 )
 
-        # 3b. A date: the duties due on it ("việc nào phải xong trước ngày 05/3/2023").
+        # 3b. A date: the duties due on it ("việc nào phải xong trước ngày 05/3/2023"),
+        # or a month: the dated duties due in it ("what is due in December 2023").
         due = _date_in(q.text)
-        if due is not None:
+        month = _month_in(q.text) if due is None and task_intents == ["deadline"] else None
+        if due is not None or month is not None:
+            if due is not None:
+                ids = self._by_printed_date.get(due, [])
+            else:
+                ids = [
+                    t
+                    for t, d in self.kb.deadlines.items()
+                    if d.kind == "date" and d.due and (d.due.year, d.due.month) == month
+                ]
+
             hits = [
                 self.kb.tasks[t]
-                for t in self._by_printed_date.get(due, [])
+                for t in ids
                 if allowed_docs is None or self.kb.tasks[t].document in allowed_docs
             ]
             if hits:
-                text = compose.due_listing(self.kb, hits, due, lang)
+                text = compose.due_listing(self.kb, hits, lang, due=due, month=month)
                 return Answer(
                     text,
                     0.9,
@@ -565,9 +590,15 @@ class Engine:
         rest = [t for t in task_ids if t not in {s.task_id for s in scored}]
         return [s.task_id for s in scored] + rest
 
-    def _primary_agency(self, agencies: list[list[str]], docs: set[str] | None) -> str:
-        """The first named agency that has duties (in ``docs`` when it has any there)."""
+    def _primary_agency(self, agencies: list[list[str]], q: Query) -> str:
+        """The first named agency that has duties; in "X giao Y làm gì" that is Y."""
         flat = [a for group in agencies for a in group[:1]]
+        if "giao" in q.free_all and len(q.agency_spans) == len(flat):
+            after = q.free_all.index("giao")
+            assigned = [
+                a for a, (start, _) in zip(flat, q.agency_spans, strict=True) if start > after
+            ]
+            flat = assigned + [a for a in flat if a not in assigned]
         for agency_id in flat:
             if self.kb.tasks_of_agency(agency_id):
                 return agency_id

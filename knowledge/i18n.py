@@ -38,3 +38,10 @@ def tr(lang: str, msgid: str, **kwargs: object) -> str:
 def fmt_date(value: dt.date, lang: str) -> str:
     pattern = "dd/MM/yyyy" if lang == "vi" else "d MMMM yyyy"
     return format_date(value, pattern, locale=lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
+
+
+def fmt_month(year: int, month: int, lang: str) -> str:
+    """A month of a year: 12/2023 in Vietnamese, December 2023 in English."""
+    pattern = "MM/yyyy" if lang == "vi" else "MMMM yyyy"
+    locale = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    return format_date(dt.date(year, month, 1), pattern, locale=locale)

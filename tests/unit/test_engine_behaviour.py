@@ -203,3 +203,14 @@ def test_which_departments_lists_the_bodies_of_that_kind() -> None:
     # A topic after "sở nào" is a normal question, not a listing.
     topic = ENGINE.answer("Sở nào chủ trì chăm sóc sức khỏe ở Lai Châu")
     assert topic.intent == "lead" and topic.agencies[0] == "so_y_te_lai_chau"
+
+
+def test_a_month_lists_the_dated_duties_due_in_it() -> None:
+    for question in ("What is due in December 2023?", "nhiệm vụ nào có hạn tháng 12/2023"):
+        answer = ENGINE.answer(question)
+        assert answer.tasks == ["qd895_pl_ii_2"], question
+
+
+def test_in_x_assigns_y_the_assigned_body_is_the_subject() -> None:
+    answer = ENGINE.answer("ubnd tinh lai chau giao so y te lam gi")
+    assert answer.intent == "agency_tasks" and answer.agencies[0] == "so_y_te_lai_chau"
