@@ -185,7 +185,9 @@ class Engine:
         text = clean_input(question)
         query = self.reader.read(text) if text else None
         lang = lang or (query.lang if query else "vi")
-        if query is None or not (query.content or query.agencies or query.documents or query.refs):
+        if query is None or not (
+            query.content or query.agencies or query.documents or query.refs or query.levels
+        ):
             return Answer(
                 compose.empty_question(lang)
                 if query is None or not query.intents
@@ -352,12 +354,13 @@ class Engine:
         if q.documents and (not q.content or "list" in q.intents):
             listing_doc = self._pick_document(q)
         elif (
-            "list" in q.intents
+            ("list" in q.intents or (not q.intents and not agencies))
             and allowed_docs
             and len(allowed_docs) == 1
             and all(t.f in self._kind_words for t in q.content)
         ):
-            # "kế hoạch của tỉnh có bao nhiêu nhiệm vụ": the one document of that level.
+            # "kế hoạch của tỉnh có bao nhiêu nhiệm vụ", or just "thành ủy":
+            # the one document of that level.
             listing_doc = next(iter(allowed_docs))
         if listing_doc is not None:
             doc_id = listing_doc
