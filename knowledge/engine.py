@@ -342,7 +342,7 @@ class Engine:
                     text,
                     0.9,
                     False,
-                    "deadline",
+                    "list",
                     lang,
                     self._dedupe_sources([compose.source_of(self.kb, t) for t in hits]),
                     [t.id for t in hits],
