@@ -7,6 +7,7 @@ write transaction (where the role is checked), and reply in the user's language.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,7 +19,16 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.access import AccessDenied, NotFound, ensure_user, member_agencies
 from bot.db.engine import Database, write_session
 from bot.i18n import N_, format_datetime, format_number, t, tb
-from bot.membership import JoinResult, issue_code, leave, redeem_code, remove
+from bot.membership import (
+    DEFAULT_TTL,
+    MAX_TTL,
+    MAX_USES,
+    JoinResult,
+    issue_code,
+    leave,
+    redeem_code,
+    remove,
+)
 from handlers.context import (
     BotApplication,
     CommandSpec,
@@ -135,10 +145,19 @@ async def cmd_issue_code(update: Update, context: Context) -> None:
     if user is None:
         return
     if not arg:
+        await send_html(update, context, t(lang, MACODE_USAGE))
+        return
+    arg, uses, days = split_code_options(arg)
+    if not (1 <= uses <= MAX_USES and 1 <= days <= MAX_TTL.days):
         await send_html(
             update,
             context,
-            t(lang, "Usage: /macode &lt;agency&gt;, for example: /macode Sở Y tế tỉnh Lai Châu"),
+            t(
+                lang,
+                "A code can serve 1 to {uses} people and last 1 to {days} days.",
+                uses=format_number(MAX_USES, lang),
+                days=format_number(MAX_TTL.days, lang),
+            ),
         )
         return
     ids = find_agency_ids(context, arg)
@@ -149,7 +168,11 @@ async def cmd_issue_code(update: Update, context: Context) -> None:
         return
     if len(ids) > 1:
         buttons = [
-            [InlineKeyboardButton(agency_name(context, i)[:60], callback_data=f"mc:{i}")]
+            [
+                InlineKeyboardButton(
+                    agency_name(context, i)[:60], callback_data=f"mc:{i}:{uses}:{days}"
+                )
+            ]
             for i in ids[:8]
         ]
         await send_html(
@@ -159,7 +182,24 @@ async def cmd_issue_code(update: Update, context: Context) -> None:
             InlineKeyboardMarkup(buttons),
         )
         return
-    await _issue(update, context, ids[0])
+    await _issue(update, context, ids[0], uses, days)
+
+
+MACODE_USAGE = N_(
+    "Usage: /macode &lt;agency&gt; [people] [days], for example: /macode Sở Y tế tỉnh Lai Châu "
+    "(one person, 7 days) or /macode Bộ Nội vụ 5 30 (five people, 30 days)"
+)
+
+
+def split_code_options(arg: str) -> tuple[str, int, int]:
+    """'Bộ Nội vụ 5 30' → ('Bộ Nội vụ', 5, 30); without numbers: one use, 7 days."""
+    words = arg.split()
+    numbers: list[int] = []
+    while words and words[-1].isdigit() and len(numbers) < 2 and len(words) > 1:
+        numbers.insert(0, int(words.pop()[:6]))
+    uses = numbers[0] if numbers else 1
+    days = numbers[1] if len(numbers) > 1 else DEFAULT_TTL.days
+    return " ".join(words), uses, days
 
 
 async def on_issue_button(update: Update, context: Context) -> None:
@@ -167,14 +207,24 @@ async def on_issue_button(update: Update, context: Context) -> None:
     if query is None:
         return
     await query.answer()
-    agency_id = (query.data or "")[3:]
-    if agency_id not in services(context).kb.agencies:
+    parts = (query.data or "").split(":")
+    valid = (
+        len(parts) == 4
+        and parts[1] in services(context).kb.agencies
+        and parts[2].isdigit()
+        and parts[3].isdigit()
+        and 1 <= int(parts[2]) <= MAX_USES
+        and 1 <= int(parts[3]) <= MAX_TTL.days
+    )
+    if not valid:
         await edit_html(update, context, t(user_lang(context), "This button is no longer valid."))
         return
-    await _issue(update, context, agency_id)
+    await _issue(update, context, parts[1], int(parts[2]), int(parts[3]))
 
 
-async def _issue(update: Update, context: Context, agency_id: str) -> None:
+async def _issue(
+    update: Update, context: Context, agency_id: str, uses: int = 1, days: int = 7
+) -> None:
     lang = user_lang(context)
     svc = services(context)
     user = update.effective_user
@@ -182,7 +232,13 @@ async def _issue(update: Update, context: Context, agency_id: str) -> None:
     try:
         async with writing(update, context) as session:
             issued = await issue_code(
-                session, svc.settings, svc.clock, actor_id=user.id, agency_id=agency_id
+                session,
+                svc.settings,
+                svc.clock,
+                actor_id=user.id,
+                agency_id=agency_id,
+                ttl=dt.timedelta(days=days),
+                max_uses=uses,
             )
     except AccessDenied as exc:
         await send_html(update, context, denied_text(lang, exc))
@@ -193,7 +249,7 @@ async def _issue(update: Update, context: Context, agency_id: str) -> None:
     text = t(
         lang,
         "Join code for <b>{agency}</b>: <code>{code}</code>\n"
-        "Valid until {expires}, for {uses} person. The officer sends: /thamgia {code}",
+        "Valid until {expires}, for {uses} person(s). The officer sends: /thamgia {code}",
         agency=agency_name(context, agency_id),
         code=issued.code,
         expires=format_datetime(issued.expires_at, lang, svc.settings.timezone, "short"),
@@ -338,6 +394,46 @@ async def cmd_remove(update: Update, context: Context) -> None:
     await send_html(update, context, text)
 
 
+# -- /thanhvien <agency> (coordinators, admins) -----------------------------------------
+
+
+async def cmd_members(update: Update, context: Context) -> None:
+    import html
+
+    from bot.access import can_manage_agency
+    from bot.db.models import User
+    from bot.membership import members
+
+    lang = user_lang(context)
+    user = update.effective_user
+    if user is None:
+        return
+    arg = command_argument(update)
+    ids = find_agency_ids(context, arg) if arg else []
+    if len(ids) != 1:
+        await send_html(update, context, t(lang, "Usage: /thanhvien &lt;agency&gt;"))
+        return
+    svc = services(context)
+    async with reading(context) as session:
+        if not await can_manage_agency(session, svc.settings, user.id, ids[0]):
+            await send_html(update, context, denied_text(lang, AccessDenied("not_coordinator")))
+            return
+        rows = await members(session, ids[0])
+        names = {
+            u.id: u.display_name for u in [await session.get(User, r.user_id) for r in rows] if u
+        }
+    lines = [t(lang, "<b>Members of {agency}</b>", agency=agency_name(context, ids[0]))]
+    tz = svc.settings.timezone
+    for row in rows:
+        since = format_datetime(row.joined_at, lang, tz, "short")
+        name = html.escape(names.get(row.user_id) or "—")
+        lines.append(f"• {name} (<code>{row.user_id}</code>), {since}")
+    if not rows:
+        lines.append(t(lang, "None yet."))
+    lines.append(t(lang, "Remove someone: /xoathanhvien &lt;user id&gt; &lt;agency&gt;"))
+    await send_html(update, context, "\n".join(lines))
+
+
 # -- /dulieucuatoi (export) and /xoahoso (erase) ------------------------------------------
 
 
@@ -409,6 +505,7 @@ COMMANDS = [
     CommandSpec("thamgia", N_("Join your agency with a code")),
     CommandSpec("macode", N_("Issue a join code for an agency (coordinators)")),
     CommandSpec("roikhoi", N_("Leave an agency")),
+    CommandSpec("thanhvien", N_("Members of an agency (coordinators)")),
     CommandSpec("dulieucuatoi", N_("Export my data as an officer")),
     CommandSpec("xoahoso", N_("Erase my officer profile")),
 ]
@@ -423,6 +520,7 @@ def register(application: BotApplication) -> None:
     add(CommandHandler(["thamgia", "join"], cmd_join))
     add(CommandHandler(["roikhoi", "leave"], cmd_leave))
     add(CommandHandler(["xoathanhvien", "removemember"], cmd_remove))
+    add(CommandHandler(["thanhvien", "members"], cmd_members))
     add(CallbackQueryHandler(on_issue_button, pattern=r"^mc:"))
     add(CallbackQueryHandler(on_leave_button, pattern=r"^ml:"))
     add(CommandHandler(["dulieucuatoi", "mydata"], cmd_export))

@@ -240,6 +240,28 @@ async def test_leave_and_coordinator_grant(
         officer = bot.chat(user_id=3002, first_name="Mai")
         await officer.send(f"/thamgia {code_reply.entity_texts('code')[0]}")
         assert "Sở Y tế" in (await officer.reply()).text
+
+        # a code for two people, valid three days; members listed and one removed
+        await coord.send("/macode Sở Y tế tỉnh Lai Châu 2 3")
+        two = await coord.reply()
+        assert "dùng cho 2 người" in two.text
+        code = two.entity_texts("code")[0]
+        for uid, name in ((3003, "Tâm"), (3004, "Vy"), (3005, "Quân")):
+            await bot.chat(user_id=uid, first_name=name).send(f"/thamgia {code}")
+        assert "Chào mừng" in (await bot.chat(user_id=3003).reply()).text
+        assert "Chào mừng" in (await bot.chat(user_id=3004).reply()).text
+        assert "đã được dùng hết" in (await bot.chat(user_id=3005).reply()).text
+        await coord.send("/thanhvien Sở Y tế tỉnh Lai Châu")
+        listing = await coord.reply()
+        assert {"3002", "3003", "3004"} <= set(listing.entity_texts("code"))
+        assert "Tâm" in listing.text
+        await officer.send("/thanhvien Sở Y tế tỉnh Lai Châu")
+        assert "Chỉ điều phối viên" in (await officer.reply()).text
+        await coord.send("/xoathanhvien 3004 Sở Y tế tỉnh Lai Châu")
+        assert "Đã xoá khỏi" in (await coord.reply()).text
+        await coord.send("/macode Sở Y tế tỉnh Lai Châu 1000")
+        assert "1 đến 500 người" in (await coord.reply()).text
+
         await officer.send("/roikhoi")
         assert "Bạn đã rời khỏi" in (await officer.reply()).text
         await officer.send("/capnhat")
