@@ -10,6 +10,7 @@ week (``digest_runs``); /baocao builds the same digest on demand.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import html
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
@@ -117,37 +118,46 @@ def build_digest(
         group_by_level = len(agencies) > 12
     tasks: set[str] = set()
     open_agencies: set[str] = set()
-    due_soon: list[Item] = []
-    overdue: list[Item] = []
+    # (day, ref, agency name, task id): Items are made only for the few listed
+    due_soon: list[tuple[dt.date, str, str, str]] = []
+    overdue: list[tuple[dt.date, str, str, str]] = []
     by_group: dict[str, Counter[str]] = {}
     horizon = today + dt.timedelta(days=DUE_SOON_DAYS)
+    progress_of = snap.progress.get
     for a in assignments(snap):
         agency = agencies.get(a.agency_id)
         if agency is None:
             continue
-        task = snap.tasks[a.task_id]
         tasks.add(a.task_id)
-        progress = snap.progress.get((a.task_id, a.agency_id))
+        progress = progress_of((a.task_id, a.agency_id))
         status = progress.status if progress else "not_started"
-        dated = a.kind in ("date", "period") and a.due is not None
-        late = dated and not a.done and a.due < today  # type: ignore[operator]
+        due = a.due if a.kind in ("date", "period") else None
+        late = due is not None and not a.done and due < today
         group = agency.level if group_by_level else agency.name
-        by_group.setdefault(group, Counter())["overdue" if late else status] += 1
+        counter = by_group.get(group)
+        if counter is None:
+            counter = by_group[group] = Counter()
+        counter["overdue" if late else status] += 1
         if a.done:
             continue
         open_agencies.add(a.agency_id)
-        if not dated:
+        if due is None:
             continue
-        item = Item(a.task_id, task.ref, task.title, agency.name, a.due)  # type: ignore[arg-type]
-        if late and a.role == "lead":
-            overdue.append(item)
-        elif today <= a.due <= horizon:  # type: ignore[operator]
-            due_soon.append(item)
+        if late:
+            if a.role == "lead":
+                overdue.append((due, snap.tasks[a.task_id].ref, agency.name, a.task_id))
+        elif due <= horizon:
+            due_soon.append((due, snap.tasks[a.task_id].ref, agency.name, a.task_id))
     digest.tasks = len(tasks)
-    due_soon.sort(key=lambda i: (i.day, i.ref, i.agency))
-    overdue.sort(key=lambda i: (i.day, i.ref, i.agency))
-    digest.due_soon_count, digest.due_soon = len(due_soon), due_soon[:LIST_LIMIT]
-    digest.overdue_count, digest.overdue = len(overdue), overdue[:LIST_LIMIT]
+
+    def items(rows: list[tuple[dt.date, str, str, str]]) -> list[Item]:
+        return [
+            Item(task_id, ref, snap.tasks[task_id].title, name, day)
+            for day, ref, name, task_id in heapq.nsmallest(LIST_LIMIT, rows)
+        ]
+
+    digest.due_soon_count, digest.due_soon = len(due_soon), items(due_soon)
+    digest.overdue_count, digest.overdue = len(overdue), items(overdue)
 
     since = calendar.at(monday, dt.time(0))
     updates = []

@@ -52,7 +52,7 @@ class RuleConfig:
     snooze_hours: int = 24
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Assignment:
     """One agency's responsibility for one task, with what the scan knows about it.
 

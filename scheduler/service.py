@@ -8,6 +8,7 @@ interval, so snoozed reminders and on-demand sends go out promptly).
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from collections.abc import Mapping
@@ -153,7 +154,7 @@ class SchedulerService:
         today = now.astimezone(self.calendar.tz).date()
         snap = await read_snapshot(self.db.session_factory)
         async with read_session(self.db.session_factory) as s:
-            since = self.calendar.at(week_start(today), dt.time(0)) - dt.timedelta(days=31)
+            since = self.calendar.at(week_start(today), dt.time(0))
             inputs = await read_inputs(s, snap, since, today)
             digest = build_digest(inputs, coordinator.covers, now, self.calendar)
             if self.registrations is not None:
@@ -168,8 +169,9 @@ class SchedulerService:
         text = render_digest(lang, digest, label)
         chart = None
         if self.digest_config.chart and digest.by_group:
-            chart = status_chart(
-                lang, digest.by_group, t(lang, "Task status: {scope}", scope=label)
+            # Drawing takes a few hundred milliseconds: keep the event loop free meanwhile.
+            chart = await asyncio.to_thread(
+                status_chart, lang, digest.by_group, t(lang, "Task status: {scope}", scope=label)
             )
         return digest, text, chart
 

@@ -11,8 +11,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
@@ -30,7 +31,7 @@ from bot.db.models_scheduler import Absence, ChatState, DeadlineOverride
 from knowledge.deadlines import DeadlineError, parse_deadline
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class TaskInfo:
     id: str
     document: str
@@ -43,7 +44,7 @@ class TaskInfo:
     position: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AgencyInfo:
     id: str
     name: str
@@ -84,48 +85,48 @@ class Coordinator:
         return any(scope.covers(agency) for scope in self.scopes)
 
 
-def _recurrence(kind: str, text: str) -> str | None:
-    if kind != "recurring":
-        return None
+@lru_cache(maxsize=4096)
+def _parsed(kind: str, text: str) -> tuple[str | None, dt.date | None]:
+    """(recurrence, period end) of a printed deadline; printed texts repeat a lot."""
+    if kind not in ("recurring", "period"):
+        return None, None
     try:
-        return parse_deadline(text).recurrence
+        deadline = parse_deadline(text)
     except DeadlineError:
-        return None
-
-
-def _period_end(kind: str, text: str) -> dt.date | None:
-    if kind != "period":
-        return None
-    try:
-        return parse_deadline(text).end
-    except DeadlineError:
-        return None
+        return None, None
+    return (deadline.recurrence if kind == "recurring" else None), (
+        deadline.end if kind == "period" else None
+    )
 
 
 async def load_tasks(session: AsyncSession) -> dict[str, TaskInfo]:
-    rows = (await session.execute(select(Task).where(Task.archived.is_(False)))).scalars()
+    # Plain columns, not ORM objects: this runs over every task on every scan.
+    rows = await session.execute(
+        select(
+            Task.id,
+            Task.document,
+            Task.ref,
+            Task.title,
+            Task.deadline_text,
+            Task.deadline_kind,
+            Task.due_date,
+            Task.position,
+        ).where(Task.archived.is_(False))
+    )
     out = {}
-    for t in rows:
-        due = (
-            t.due_date if t.due_date is not None else _period_end(t.deadline_kind, t.deadline_text)
-        )
-        out[t.id] = TaskInfo(
-            t.id,
-            t.document,
-            t.ref,
-            t.title,
-            t.deadline_text,
-            t.deadline_kind,
-            due,
-            _recurrence(t.deadline_kind, t.deadline_text),
-            t.position,
+    for task_id, document, ref, title, text, kind, due, position in rows:
+        recurrence, period_end = _parsed(kind, text)
+        out[task_id] = TaskInfo(
+            task_id, document, ref, title, text, kind, due or period_end, recurrence, position
         )
     return out
 
 
 async def load_agencies(session: AsyncSession) -> dict[str, AgencyInfo]:
-    rows = (await session.execute(select(Agency).where(Agency.archived.is_(False)))).scalars()
-    return {a.id: AgencyInfo(a.id, a.name, a.level, a.place) for a in rows}
+    rows = await session.execute(
+        select(Agency.id, Agency.name, Agency.level, Agency.place).where(Agency.archived.is_(False))
+    )
+    return {a: AgencyInfo(a, name, level, place) for a, name, level, place in rows}
 
 
 async def load_task_agencies(session: AsyncSession) -> list[tuple[str, str, str]]:
@@ -145,46 +146,66 @@ async def load_overrides(session: AsyncSession) -> dict[tuple[str, str], dt.date
     return {(r[0], r[1]): r[2] for r in rows}
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Progress:
     status: str
-    effective_at: dt.datetime
     last_update: dt.datetime  # the newest update of any kind (for "silent" and check-ins)
 
 
+DONE = Status.done.value
+
+
 async def load_progress(session: AsyncSession) -> dict[tuple[str, str], Progress]:
-    """The current status of each (task, agency): its latest update not replaced by a
-    correction; and when the agency last wrote anything about the task."""
-    rows = (
-        await session.execute(
-            select(
-                ProgressUpdate.id,
-                ProgressUpdate.task_id,
-                ProgressUpdate.agency_id,
-                ProgressUpdate.status,
-                ProgressUpdate.effective_at,
-                ProgressUpdate.created_at,
-                ProgressUpdate.corrects_id,
+    """The current status of each (task, agency): its latest update (by the time it took
+    effect) that no correction replaced; and when the agency last wrote about the task.
+
+    Reduced in SQL with window functions (SQLite >= 3.25 and PostgreSQL), so only one
+    row per (task, agency) comes back.
+    """
+    corrected = select(ProgressUpdate.corrects_id).where(ProgressUpdate.corrects_id.is_not(None))
+    key = (ProgressUpdate.task_id, ProgressUpdate.agency_id)
+    ranked = (
+        select(
+            ProgressUpdate.task_id,
+            ProgressUpdate.agency_id,
+            ProgressUpdate.status,
+            func.row_number()
+            .over(
+                partition_by=key,
+                order_by=(ProgressUpdate.effective_at.desc(), ProgressUpdate.id.desc()),
             )
+            .label("rank"),
         )
-    ).all()
-    corrected = {r.corrects_id for r in rows if r.corrects_id is not None}
-    best: dict[tuple[str, str], tuple[dt.datetime, int, str]] = {}
-    newest: dict[tuple[str, str], dt.datetime] = {}
-    for r in rows:
-        key = (r.task_id, r.agency_id)
-        if newest.get(key) is None or r.created_at > newest[key]:
-            newest[key] = r.created_at
-        if r.id in corrected:
-            continue
-        rank = (r.effective_at, r.id, r.status)
-        if key not in best or rank[:2] > best[key][:2]:
-            best[key] = rank
-    return {k: Progress(v[2], v[0], newest[k]) for k, v in best.items()}
+        .where(ProgressUpdate.id.not_in(corrected))
+        .subquery()
+    )
+    current = await session.execute(
+        select(ranked.c.task_id, ranked.c.agency_id, ranked.c.status).where(ranked.c.rank == 1)
+    )
+    # Two simple queries merged here are faster than one with two windows or a join.
+    newest = {
+        (task_id, agency_id): last
+        for task_id, agency_id, last in await session.execute(
+            select(*key, func.max(ProgressUpdate.created_at)).group_by(*key)
+        )
+    }
+    return {
+        (task_id, agency_id): Progress(status, _aware(newest[(task_id, agency_id)]))
+        for task_id, agency_id, status in current
+    }
+
+
+def _aware(value: dt.datetime | str) -> dt.datetime:
+    """``max()`` over a column loses its type on SQLite (a string comes back)."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value
 
 
 def is_done(progress: Progress | None) -> bool:
-    return progress is not None and progress.status == Status.done.value
+    return progress is not None and progress.status == DONE
 
 
 async def away_user_ids(session: AsyncSession, today: dt.date) -> set[int]:

@@ -200,3 +200,38 @@ async def test_two_scanners_on_postgres_send_each_reminder_once(
         messages = (await s.execute(select(func.count()).select_from(OutboxMessage))).scalar_one()
     assert reminders == claimed == 21 * 2 * 3  # 21 tasks x 2 agencies x (30, 7, 1)
     assert messages == 21 * 3 * 3  # 3 officers, each 3 reminders per task
+
+
+async def test_current_status_follows_corrections(database: Database) -> None:
+    """A "done" later corrected to "in progress" does not stop reminders."""
+    from bot.db.models import ProgressUpdate
+    from scheduler import store
+
+    await seed(database)
+    sf = database.session_factory
+    t1 = at(D(2027, 6, 1), 10)
+    await add_update(sf, "t1", "syt", 101, "in_progress", at(D(2027, 5, 20), 10))
+    await add_update(sf, "t1", "syt", 101, "done", t1)
+    async with sf() as s:
+        done_id = (
+            await s.execute(select(ProgressUpdate.id).where(ProgressUpdate.status == "done"))
+        ).scalar_one()
+        assert store.is_done((await store.load_progress(s))[("t1", "syt")])
+    async with write_session(sf) as s:
+        s.add(
+            ProgressUpdate(
+                task_id="t1",
+                agency_id="syt",
+                author_id=102,
+                status="in_progress",
+                note="bấm nhầm",
+                created_at=at(D(2027, 6, 2), 9),
+                effective_at=t1,
+                corrects_id=done_id,
+            )
+        )
+    async with sf() as s:
+        progress = (await store.load_progress(s))[("t1", "syt")]
+    assert progress.status == "in_progress" and progress.last_update == at(D(2027, 6, 2), 9)
+    result = await ReminderScanner(sf, ManualClock(at(D(2027, 6, 16), 9))).scan()
+    assert ("t1", "syt", "before_1", D(2027, 6, 17)) in result.keys
