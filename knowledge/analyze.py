@@ -43,8 +43,18 @@ def words(text: str) -> list[Tok]:
 def expand(tokens: list[Tok], lexicon: Lexicon) -> list[Tok]:
     """Expand unambiguous abbreviations and split joined forms like kl44, qd895."""
     out: list[Tok] = []
-    for tok in tokens:
+    skip = False
+    for i, tok in enumerate(tokens):
+        if skip:
+            skip = False
+            continue
         f = tok.f
+        nxt = tokens[i + 1].f if i + 1 < len(tokens) else None
+        if nxt is not None and f"{f}&{nxt}" in lexicon.abbreviations:
+            # "TT TT", "GD ĐT", "TT-TT": an "&" abbreviation typed without its "&".
+            out.extend(words(lexicon.abbreviations[f"{f}&{nxt}"]))
+            skip = True
+            continue
         if f in lexicon.abbreviations:
             out.extend(words(lexicon.abbreviations[f]))
             continue

@@ -173,7 +173,7 @@ def agency_overview(
         due = f"; {deadline.text}" if deadline.text else ""
         full = len(items) <= 6 or (len(items) <= 12 and task_role == "lead")
         text = full_text(task) if full else task.title
-        limit = 400 if len(items) <= 6 else (360 if full else 160)
+        limit = 800 if len(items) <= 2 else 400 if len(items) <= 6 else (360 if full else 160)
         line = f"• [{role_label}] {short(text, limit)} ({task.ref}{due})"
         if task.output:
             line += " — " + tr(lang, "Main output: {output}", output=short(task.output, 160))

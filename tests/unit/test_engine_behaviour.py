@@ -214,3 +214,15 @@ def test_a_month_lists_the_dated_duties_due_in_it() -> None:
 def test_in_x_assigns_y_the_assigned_body_is_the_subject() -> None:
     answer = ENGINE.answer("ubnd tinh lai chau giao so y te lam gi")
     assert answer.intent == "agency_tasks" and answer.agencies[0] == "so_y_te_lai_chau"
+
+
+@pytest.mark.parametrize(
+    ("question", "agency"),
+    [
+        ("so tt tt lai chau lam gi", "so_tt_tt_lai_chau"),
+        ("sở gd đt lai châu làm gì", "so_gd_dt_lai_chau"),
+        ("Sở GD&ĐT Lai Châu làm gì", "so_gd_dt_lai_chau"),
+    ],
+)
+def test_ampersand_abbreviations_typed_without_the_ampersand(question: str, agency: str) -> None:
+    assert ENGINE.answer(question).agencies[0] == agency
