@@ -246,11 +246,13 @@ async def test_leave_and_coordinator_grant(
         two = await coord.reply()
         assert "dùng cho 2 người" in two.text
         code = two.entity_texts("code")[0]
+        answers = []
         for uid, name in ((3003, "Tâm"), (3004, "Vy"), (3005, "Quân")):
-            await bot.chat(user_id=uid, first_name=name).send(f"/thamgia {code}")
-        assert "Chào mừng" in (await bot.chat(user_id=3003).reply()).text
-        assert "Chào mừng" in (await bot.chat(user_id=3004).reply()).text
-        assert "đã được dùng hết" in (await bot.chat(user_id=3005).reply()).text
+            chat = bot.chat(user_id=uid, first_name=name)
+            await chat.send(f"/thamgia {code}")
+            answers.append((await chat.reply()).text)
+        assert "Chào mừng" in answers[0] and "Chào mừng" in answers[1]
+        assert "đã được dùng hết" in answers[2]
         await coord.send("/thanhvien Sở Y tế tỉnh Lai Châu")
         listing = await coord.reply()
         assert {"3002", "3003", "3004"} <= set(listing.entity_texts("code"))
