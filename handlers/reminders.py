@@ -17,10 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
-from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, TypeHandler
 
 from bot.db.engine import Database
+from bot.db.models import Task
 from bot.i18n import N_, format_date, t, tb
+from bot.progress.refs import short_code
 from handlers.context import CommandSpec, Context, command_argument, send_html, services, user_lang
 from scheduler import actions
 from scheduler.config import SchedulerSettings
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SERVICE_KEY = "scheduler"
+REACTIVATE_GROUP = -7
 #: Another area (progress) may put here ``async def start(update, context, task_id)``
 #: to open its update flow for a task; the "Update progress" button then calls it.
 PROGRESS_ENTRY_KEY = "progress.start_update"
@@ -186,6 +189,14 @@ async def _shutdown(application: BotApplication) -> None:
             application.services.db = None
 
 
+async def on_any_update(update: Update, context: Context) -> None:
+    """A chat marked inactive (it had blocked the bot) that writes again is active again."""
+    chat = update.effective_chat
+    svc = context.application.services.extras.get(SERVICE_KEY)  # type: ignore[attr-defined]
+    if chat is not None and svc is not None and chat.id in svc.inactive_chats:
+        await svc.reactivate(chat.id)
+
+
 # -- buttons ------------------------------------------------------------------------------
 
 
@@ -236,13 +247,18 @@ async def on_reminder_button(update: Update, context: Context) -> None:
         if entry is not None:
             await entry(update, context, task_id)
             return
+        async with svc.db.session_factory() as s:
+            task = await s.get(Task, task_id)
+        code = short_code(task.ref) if task is not None else task_id
         await send_html(
             update,
             context,
             t(
                 lang,
-                "To report progress on this task, send: <code>/capnhat {task}</code>",
-                task=task_id,
+                "To report progress on this task, send for example "
+                "<code>/capnhat {code} 60% what was done</code>, "
+                "or just /capnhat to go step by step.",
+                code=code,
             ),
         )
 
@@ -407,6 +423,8 @@ def register(application: BotApplication) -> None:
     application.services.startup.append(_open_database)
     application.services.startup.append(_start_jobs)
     application.services.shutdown.append(_shutdown)
+    # Its own group, so it runs alongside every other handler and blocks none.
+    application.add_handler(TypeHandler(Update, on_any_update), group=REACTIVATE_GROUP)
     application.add_handler(CommandHandler(["vang", "away"], cmd_away))
     application.add_handler(CommandHandler(["trolai", "back"], cmd_back))
     application.add_handler(CommandHandler(["hanchot", "deadline"], cmd_deadline))

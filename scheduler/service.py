@@ -20,7 +20,7 @@ from bot.db.models_scheduler import DigestRun
 from bot.i18n import t, tn
 from scheduler import store
 from scheduler.chart import status_chart
-from scheduler.delivery import Deliverer, DeliveryReport, FloodLimiter, Sender
+from scheduler.delivery import Deliverer, DeliveryReport, FloodLimiter, Sender, mark_chat
 from scheduler.digest import (
     Digest,
     RegistrationsHook,
@@ -105,6 +105,8 @@ class SchedulerService:
             db.session_factory, sender, clock, limiter=limiter, calendar=self.calendar
         )
         self.leader = LeaderLock(db.engine)
+        #: chats that blocked the bot, refreshed each tick (see ``reactivate``)
+        self.inactive_chats: set[int] = set()
 
     # -- jobs ---------------------------------------------------------------------------
 
@@ -116,7 +118,18 @@ class SchedulerService:
         report.scan = await self.scanner.scan()
         report.digests = await self.send_weekly_digests()
         report.delivery = await self.deliverer.drain()
+        async with read_session(self.db.session_factory) as s:
+            self.inactive_chats = await store.inactive_chat_ids(s)
         return report
+
+    async def reactivate(self, chat_id: int) -> bool:
+        """The user wrote to the bot again after blocking it: deliver to them again."""
+        if chat_id not in self.inactive_chats:
+            return False
+        async with write_session(self.db.session_factory) as s:
+            await mark_chat(s, chat_id, inactive=False, reason="", now=self.clock.now())
+        self.inactive_chats.discard(chat_id)
+        return True
 
     async def deliver(self) -> DeliveryReport:
         if not await self.leader.acquire():

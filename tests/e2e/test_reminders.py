@@ -103,6 +103,9 @@ async def test_30_7_1_day_reminders_snooze_done(
     assert "Đã ghi nhận" in answer["text"]
     edited = await lan.edit()
     assert edited.labels == ["Cập nhật tiến độ"]
+    # "Cập nhật tiến độ" leads to the progress update (/capnhat) for this task.
+    await lan.press("Cập nhật tiến độ", edited)
+    assert "/capnhat" in (await lan.reply()).text
 
     # A forged press for a reminder that was never sent to this user does nothing.
     record = minh.press_data("rem:s:999999")
@@ -132,9 +135,9 @@ async def test_30_7_1_day_reminders_snooze_done(
     for day in (D(2027, 6, 18), D(2027, 6, 21), D(2027, 6, 28)):
         clock.set(at(day, 9))
         await tick(harness)
-    # Lan: 30-day, snooze confirmation, the snoozed repeat, 7-day, 1-day.
+    # Lan: 30-day, snooze confirmation, the snoozed repeat, /capnhat hint, 7-day, 1-day.
     # Minh: 30-day, /vang answer, /trolai answer, 1-day.
-    assert len(lan.sent) == 5 and len(minh.sent) == 4
+    assert len(lan.sent) == 6 and len(minh.sent) == 4
 
 
 SQLITE_ONLY = pytest.mark.parametrize("db_backend", ["sqlite"], indirect=True)
