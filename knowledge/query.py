@@ -89,6 +89,7 @@ class PhraseTable:
         self.entries: dict[tuple[str, ...], set[str]] = {}
         self.max_len = 0
         self._buckets: dict[tuple[int, int, str], list[tuple[str, ...]]] | None = None
+        self._lengths: dict[str, list[int]] = {}
 
     def add(self, key: tuple[str, ...], value: str) -> None:
         if not key:
@@ -101,26 +102,60 @@ class PhraseTable:
         self, toks: list[Tok], used: list[bool], fuzzy: bool = False
     ) -> list[tuple[int, int, set[str]]]:
         """Non-overlapping matches (start, end, values), longest first, marking ``used``."""
-        found = self._scan(toks, used, self.entries.get)
+        self._prepare()
+        words = [t.f for t in toks]
+        n = len(words)
+        # Exact: only the lengths some entry starting with that word has.
+        spans = sorted(
+            (
+                (length, start)
+                for start, w in enumerate(words)
+                for length in self._lengths.get(w, ())
+                if start + length <= n
+            ),
+            key=lambda p: (-p[0], p[1]),
+        )
+        found = self._take(words, used, spans, self.entries.get)
         if fuzzy:
-            found += self._scan(toks, used, self._fuzzy, min_len=2)
+            # Fuzzy: windows whose first or last word is exact for an entry of that length.
+            assert self._buckets is not None
+            buckets = self._buckets
+            spans = [
+                (length, start)
+                for length in range(min(self.max_len, n, self.FUZZY_MAX_TOKENS), 1, -1)
+                for start in range(0, n - length + 1)
+                if (length, 0, words[start]) in buckets
+                or (length, 1, words[start + length - 1]) in buckets
+            ]
+            found += self._take(words, used, spans, self._fuzzy)
         found.sort()
         return found
 
-    def _scan(self, toks, used, lookup, min_len: int = 1) -> list[tuple[int, int, set[str]]]:
+    @staticmethod
+    def _take(words, used, spans, lookup) -> list[tuple[int, int, set[str]]]:
         found = []
-        n = len(toks)
-        top = min(self.max_len, n, self.FUZZY_MAX_TOKENS if min_len > 1 else n)
-        for length in range(top, min_len - 1, -1):
-            for start in range(0, n - length + 1):
-                if any(used[start : start + length]):
-                    continue
-                values = lookup(tuple(t.f for t in toks[start : start + length]))
-                if values:
-                    for i in range(start, start + length):
-                        used[i] = True
-                    found.append((start, start + length, set(values)))
+        for length, start in spans:
+            end = start + length
+            if any(used[start:end]):
+                continue
+            values = lookup(tuple(words[start:end]))
+            if values:
+                for i in range(start, end):
+                    used[i] = True
+                found.append((start, end, set(values)))
         return found
+
+    def _prepare(self) -> None:
+        if self._buckets is not None:
+            return
+        self._buckets = {}
+        self._lengths = {}
+        for cand in self.entries:
+            self._lengths.setdefault(cand[0], set()).add(len(cand))
+            if len(cand) >= 2:
+                self._buckets.setdefault((len(cand), 0, cand[0]), []).append(cand)
+                self._buckets.setdefault((len(cand), 1, cand[-1]), []).append(cand)
+        self._lengths = {w: sorted(ls, reverse=True) for w, ls in self._lengths.items()}
 
     def _fuzzy(self, key: tuple[str, ...]) -> set[str] | None:
         """An entry of the same length whose tokens are equal but for one or two typos.
@@ -129,12 +164,8 @@ class PhraseTable:
         (two for words of 7 letters or more); at most one token in three may differ,
         and the first or the last token must be exact.
         """
-        if self._buckets is None:
-            self._buckets = {}
-            for cand in self.entries:
-                if len(cand) >= 2:
-                    self._buckets.setdefault((len(cand), 0, cand[0]), []).append(cand)
-                    self._buckets.setdefault((len(cand), 1, cand[-1]), []).append(cand)
+        self._prepare()
+        assert self._buckets is not None
         n = len(key)
         allowed = max(1, n // 3)
         seen: set[tuple[str, ...]] = set()
