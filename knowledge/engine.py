@@ -12,13 +12,13 @@ import re
 from collections.abc import Iterable
 
 from knowledge import compose
-from knowledge.analyze import folded_key
+from knowledge.analyze import Tok, analyze, folded_key
 from knowledge.answer import Answer, Source, Suggestion
 from knowledge.base import KnowledgeBase
 from knowledge.index import Scored, TaskIndex
 from knowledge.lexicon import Lexicon, load_lexicon
 from knowledge.model import Agency, Task
-from knowledge.normalize import fold
+from knowledge.normalize import clean_input, fold
 from knowledge.query import PhraseTable, Query, QueryReader, find_refs
 
 # Confidence at or above which the best task is answered outright; between
@@ -180,8 +180,6 @@ class Engine:
     # ----------------------------------------------------------------- public
 
     def answer(self, question: str, lang: str | None = None) -> Answer:
-        from knowledge.normalize import clean_input
-
         text = clean_input(question)
         query = self.reader.read(text) if text else None
         lang = lang or (query.lang if query else "vi")
@@ -437,7 +435,7 @@ class Engine:
     # ---------------------------------------------------------------- helpers
 
     def _rank(
-        self, q: Query, content: list, allowed: set[str] | None, agencies: list[list[str]]
+        self, q: Query, content: list[Tok], allowed: set[str] | None, agencies: list[list[str]]
     ) -> list[Scored]:
         ranked = self.index.score(content, allowed, limit=12)
         if agencies:
@@ -495,9 +493,7 @@ class Engine:
         best = self.index.score(q.content, ids, limit=1) if ids else []
         return bool(best) and self._confidence(best[0], q) >= SUGGEST_THRESHOLD
 
-    def _agency_tokens(self, q: Query) -> list:
-        from knowledge.analyze import Tok
-
+    def _agency_tokens(self, q: Query) -> list[Tok]:
         toks = []
         for start, end in q.agency_spans:
             toks.extend(Tok(f, None) for f in q.free_all[start:end])
@@ -553,9 +549,7 @@ class Engine:
                     return [s, *out[:i], *out[i + 1 :]]
         return out
 
-    def _doc_tokens(self, doc_id: str) -> list:
-        from knowledge.analyze import analyze
-
+    def _doc_tokens(self, doc_id: str) -> list[Tok]:
         doc = self.kb.documents[doc_id]
         names = doc.short_names[:1] or [doc.number]
         return analyze(names[0], self.lexicon) if names and names[0] else []

@@ -201,7 +201,6 @@ class Query:
     documents: set[str]
     agencies: list[set[str]]  # one set of candidate agency ids per mention
     refs: list[str]  # normalised references like "ii.2" or "iii.1.b"
-    # (set after construction) a calendar date the question names, e.g. 05/3/2023
     english_words: int = 0
     free: list[Tok] | None = None  # tokens no name, cue or level claimed (stopwords included)
     agency_spans: list[tuple[int, int]] = field(default_factory=list)  # into free_all
