@@ -14,11 +14,12 @@ from collections.abc import Iterable
 from knowledge import compose
 from knowledge.analyze import Tok, analyze, folded_key
 from knowledge.answer import Answer, Source, Suggestion
+from knowledge.asked_dates import date_in, month_in
 from knowledge.base import KnowledgeBase
 from knowledge.index import Scored, TaskIndex
 from knowledge.lexicon import Lexicon, load_lexicon
 from knowledge.model import Agency, Task
-from knowledge.normalize import clean_input, fold
+from knowledge.normalize import clean_input
 from knowledge.query import PhraseTable, Query, QueryReader, find_refs
 
 # Confidence at or above which the best task is answered outright; between
@@ -46,60 +47,6 @@ QUERY_LEVEL_TO_DOC = {
     "city": {"city"},
     "district": {"district"},
 }
-
-_DATE = re.compile(r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?!\d)")
-_DATE_WORDS = re.compile(
-    r"(?<!\d)(\d{1,2})\s+(?:thang\s+)?(\d{1,2}|[a-z]+)\s*(?:nam\s+)?,?\s*(\d{4})(?!\d)"
-)
-_MONTHS = {
-    name: number
-    for number, name in enumerate(
-        [
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ],
-        start=1,
-    )
-}
-
-
-def _date_in(text: str) -> dt.date | None:
-    """A full calendar date written in the question (05/3/2023, 5 tháng 3 năm 2023,
-    5 March 2023), or None."""
-    folded = fold(text)
-    for pattern in (_DATE, _DATE_WORDS):
-        for m in pattern.finditer(folded):
-            day, month, year = m.groups()
-            month_no = int(month) if month.isdigit() else _MONTHS.get(month, 0)
-            try:
-                return dt.date(int(year), month_no, int(day))
-            except ValueError:
-                continue
-    return None
-
-
-_MONTH_YEAR = re.compile(r"(?<![\d/])(?:thang\s+)?(\d{1,2}|[a-z]+)\s*(?:/|nam|,)?\s*(\d{4})(?!\d)")
-
-
-def _month_in(text: str) -> tuple[int, int] | None:
-    """A month of a year written in the question (12/2023, tháng 12 năm 2023,
-    December 2023), or None."""
-    for m in _MONTH_YEAR.finditer(fold(text)):
-        month, year = m.groups()
-        number = int(month) if month.isdigit() else _MONTHS.get(month, 0)
-        if 1 <= number <= 12:
-            return int(year), number
-    return None
 
 
 def LOCAL_DOCS(kb: KnowledgeBase) -> set[str]:
@@ -163,7 +110,7 @@ class Engine:
         # Tasks by the calendar date their printed deadline names ("trước ngày 05/3/2023").
         self._by_printed_date: dict[dt.date, list[str]] = {}
         for task in kb.tasks.values():
-            printed = _date_in(kb.deadline(task.id).text)
+            printed = date_in(kb.deadline(task.id).text)
             if printed is not None:
                 self._by_printed_date.setdefault(printed, []).append(task.id)
         self.ref_index: dict[str, list[str]] = {}
@@ -317,8 +264,8 @@ class Engine:
 
         # 3b. A date: the duties due on it ("việc nào phải xong trước ngày 05/3/2023"),
         # or a month: the dated duties due in it ("what is due in December 2023").
-        due = _date_in(q.text)
-        month = _month_in(q.text) if due is None and task_intents == ["deadline"] else None
+        due = date_in(q.text)
+        month = month_in(q.text) if due is None and task_intents == ["deadline"] else None
         if due is not None or month is not None:
             if due is not None:
                 ids = self._by_printed_date.get(due, [])
