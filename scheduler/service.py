@@ -23,6 +23,7 @@ from scheduler.chart import status_chart
 from scheduler.delivery import Deliverer, DeliveryReport, FloodLimiter, Sender, mark_chat
 from scheduler.digest import (
     Digest,
+    DigestInputs,
     RegistrationsHook,
     build_digest,
     read_inputs,
@@ -158,26 +159,35 @@ class SchedulerService:
                 return nominal
         return None
 
+    async def digest_inputs(self) -> DigestInputs:
+        """What every digest of this moment reads (read once for all coordinators)."""
+        today = self.clock.now().astimezone(self.calendar.tz).date()
+        snap = await read_snapshot(self.db.session_factory)
+        async with read_session(self.db.session_factory) as s:
+            since = self.calendar.at(week_start(today), dt.time(0))
+            return await read_inputs(s, snap, since, today)
+
     async def digest_for(
-        self, coordinator: store.Coordinator, lang: str | None = None
+        self,
+        coordinator: store.Coordinator,
+        lang: str | None = None,
+        inputs: DigestInputs | None = None,
     ) -> tuple[Digest, str, bytes | None]:
         """The digest of one coordinator's scope now: data, message text, chart PNG."""
         lang = lang or coordinator.lang
         now = self.clock.now()
-        today = now.astimezone(self.calendar.tz).date()
-        snap = await read_snapshot(self.db.session_factory)
-        async with read_session(self.db.session_factory) as s:
-            since = self.calendar.at(week_start(today), dt.time(0))
-            inputs = await read_inputs(s, snap, since, today)
-            digest = build_digest(inputs, coordinator.covers, now, self.calendar)
-            if self.registrations is not None:
-                scope_ids = frozenset(
-                    a for a, info in snap.agencies.items() if coordinator.covers(info)
-                )
-                try:
+        inputs = inputs or await self.digest_inputs()
+        snap = inputs.snapshot
+        digest = build_digest(inputs, coordinator.covers, now, self.calendar)
+        if self.registrations is not None:
+            scope_ids = frozenset(
+                a for a, info in snap.agencies.items() if coordinator.covers(info)
+            )
+            try:
+                async with read_session(self.db.session_factory) as s:
                     digest.registrations = list(await self.registrations(s, scope_ids, now))
-                except Exception:
-                    log.exception("registrations hook failed; digest sent without it")
+            except Exception:
+                log.exception("registrations hook failed; digest sent without it")
         label = scope_label(lang, coordinator, snap.agencies)
         text = render_digest(lang, digest, label)
         chart = None
@@ -206,10 +216,12 @@ class SchedulerService:
                 )
             }
         sent = 0
+        inputs: DigestInputs | None = None
         for c in coordinators:
             if c.user_id in done or c.user_id in away or c.user_id in inactive:
                 continue
-            _digest, text, chart = await self.digest_for(c)
+            inputs = inputs or await self.digest_inputs()
+            _digest, text, chart = await self.digest_for(c, inputs=inputs)
             async with write_session(self.db.session_factory) as s:
                 claimed = (
                     await s.execute(
