@@ -31,6 +31,8 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/qa_latency.py
+	$(PY) bench/broadcast.py
+	$(PY) bench/digest.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
