@@ -46,6 +46,7 @@ from bot.clock import SYSTEM_CLOCK, Clock
 from bot.db.persistence import DatabasePersistence
 from bot.i18n import N_, compile_catalogs, tb
 from bot.settings import Settings
+from bot.updates import PerChatUpdateProcessor
 from handlers import admin as admin_area
 from handlers import agency, browse, common, qa
 from handlers import campaigns as campaigns_area
@@ -131,6 +132,8 @@ def build_application(
         .persistence(DatabasePersistence(settings.database_url, clock=services.clock))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
+        # chats are served concurrently, each chat's updates strictly in order
+        .concurrent_updates(PerChatUpdateProcessor(settings.concurrent_updates))
     )
     if settings.base_url:
         builder = builder.base_url(settings.base_url)

@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     # Throttle outgoing requests to Telegram's limits (PTB AIORateLimiter: ~30/s overall,
     # 20/min per group, retries on 429). Off only for measurements against the emulator.
     rate_limit: bool = True
+    # How many updates (of different chats) are processed at once; each chat stays in
+    # order. 1 (one at a time) until every area is known to be free of cross-chat races.
+    concurrent_updates: int = Field(default=1, ge=1, le=256)
     # Curation: where the knowledge base's files live (default: knowledge/data in the
     # package), reloaded from there by /taiknowledge; the key of the pseudonymous ids of
     # askers in the unanswered-questions log (default: a random per-install salt in the DB).

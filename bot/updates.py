@@ -1,0 +1,60 @@
+"""Update processing: different chats concurrently, each chat strictly in order.
+
+PTB processes updates one at a time by default, so one chat's database wait holds up
+every other chat. :class:`PerChatUpdateProcessor` lets up to ``max_concurrent_updates``
+updates run at once while keeping each chat's (or, without a chat, each user's)
+updates in arrival order: a bare ``/coquan`` followed by the agency name, or a
+conversation step followed by the next, never overtake each other.
+
+Order holds because PTB starts update tasks in arrival order, the semaphore and
+``asyncio.Lock`` both wake waiters first-in first-out, and nothing is awaited between
+entering :meth:`do_process_update` and queueing on the chat's lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseUpdateProcessor
+
+
+def update_key(update: object) -> int | None:
+    """The chat id of an update, else its user id, else None (processed unordered)."""
+    if isinstance(update, Update):
+        if update.effective_chat is not None:
+            return update.effective_chat.id
+        if update.effective_user is not None:
+            return update.effective_user.id
+    return None
+
+
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    __slots__ = ("_locks",)
+
+    def __init__(self, max_concurrent_updates: int = 32) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, asyncio.Lock] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        key = update_key(update)
+        if key is None:
+            await coroutine
+            return
+        lock = self._locks.get(key)
+        if lock is None:
+            lock = self._locks[key] = asyncio.Lock()
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            if not lock.locked() and not getattr(lock, "_waiters", None):
+                self._locks.pop(key, None)
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
