@@ -3,11 +3,30 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
+import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from knowledge.loader import DATA_DIR, KnowledgeError, load_knowledge
+
+
+def _quiet_on_closed_pipe(command: Callable[[list[str]], int]) -> Callable[[list[str]], int]:
+    """`python -m bot ask … | head` closes the pipe early: stop quietly, no traceback
+    (the recipe of the Python docs for SIGPIPE)."""
+
+    @functools.wraps(command)
+    def run(argv: list[str]) -> int:
+        try:
+            return command(argv)
+        except BrokenPipeError:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            return 0
+
+    return run
 
 
 def _engine():
@@ -16,6 +35,7 @@ def _engine():
     return Engine(load_knowledge())
 
 
+@_quiet_on_closed_pipe
 def main_ask(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot ask", description="Answer a question.")
     parser.add_argument("question", nargs="*", help="the question (omit for a prompt)")
@@ -59,6 +79,7 @@ def _cli_json(result) -> dict:
     return result.as_json()
 
 
+@_quiet_on_closed_pipe
 def main_kb_check(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bot kb check", description="Validate the knowledge base."
