@@ -22,6 +22,7 @@ import asyncio
 import datetime as dt
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 from telegram import Bot
@@ -41,11 +42,13 @@ TEXT = "⏰ <b>Còn 7 ngày đến hạn</b>\nBáo cáo sơ kết 5 năm thực 
 
 def _report(name: str, sent: int, elapsed: float, emulator: Emulator) -> dict[str, float]:
     violations = len(emulator.stats.violations)
+    rules = Counter(v.rule for v in emulator.stats.violations)
     rate = sent / elapsed if elapsed else 0.0
     ok = violations == 0 and rate >= 25
     print(
         f"{name:16} sent {sent:5d} in {elapsed:6.1f} s = {rate:5.1f} msg/s, "
-        f"flood violations {violations:3d}, 429 answers {emulator.stats.errors.get(429, 0):3d}  "
+        f"flood violations {violations:3d} {dict(rules) if rules else ''}, "
+        f"429 answers {emulator.stats.errors.get(429, 0):3d}  "
         f"{'OK' if ok else 'FAILS BUDGET'}"
     )
     return {"sent": sent, "elapsed": elapsed, "rate": rate, "violations": violations}
