@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+from collections import Counter
 from collections.abc import Iterable
 
 from knowledge import compose
@@ -28,6 +29,9 @@ from knowledge.query import PhraseTable, Query, QueryReader, find_refs
 # re-checked by tests/unit/test_qa_accuracy.py.
 ANSWER_THRESHOLD = 0.55
 SUGGEST_THRESHOLD = 0.40
+# A two-syllable word of the base whose syllables are both stopwords ("báo chí") is kept
+# as a topic only if at most this share of the tasks has it ("thực hiện" is everywhere).
+RARE_COMPOUND_SHARE = 0.15
 # Score factor for duties of the national documents when a question names no level,
 # place or local agency (officers asking plainly mean the national plan).
 CENTRAL_PREFERENCE = 1.2
@@ -94,11 +98,19 @@ class Engine:
         extra_vocab = {w for key in self.agency_table.entries for w in key}
         extra_vocab |= {w for key in self.document_table.entries for w in key}
         self.index = TaskIndex(tasks, self.lexicon, extra_vocab)
-        compounds = {b for doc in self.index.docs.values() for b in doc.bigrams}
+        bigram_df = Counter(b for doc in self.index.docs.values() for b in doc.bigrams)
+        compounds = set(bigram_df)
+        rare_share = RARE_COMPOUND_SHARE * max(len(self.index.docs), 1)
+        rare_compounds = {b for b, n in bigram_df.items() if n <= rare_share}
         for key in self.agency_table.entries:
             compounds.update(itertools.pairwise(key))
         self.reader = QueryReader(
-            self.lexicon, self.agency_table, self.document_table, self.index.correct, compounds
+            self.lexicon,
+            self.agency_table,
+            self.document_table,
+            self.index.correct,
+            compounds,
+            rare_compounds,
         )
         # Words of document kinds ("kế hoạch", "công văn"): not a topic by themselves.
         self._kind_words = {

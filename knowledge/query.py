@@ -75,6 +75,11 @@ _VIET_HINTS = frozenset(
 )
 
 
+# English words with no Vietnamese syllable of the same spelling, dropped when English
+# is put into Vietnamese ("Department of Education" → "Sở Giáo dục", "Society's").
+_ENGLISH_LINKS = frozenset({"of", "s"})
+
+
 class PhraseTable:
     """Folded token tuples → values, matched longest-first over a token list.
 
@@ -237,11 +242,13 @@ class QueryReader:
         documents: PhraseTable,
         correct,  # callable: folded token → corrected folded token or None
         compounds: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset(),
+        rare_compounds: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset(),
     ) -> None:
         self.lexicon = lexicon
         # Two-syllable words of the knowledge base (cơ quan, quán triệt, báo cáo, sơ kết):
         # a syllable inside one is a word part, not a level cue or a stopword.
         self.compounds = compounds
+        self.rare_compounds = rare_compounds
         self.agencies = agencies
         self.documents = documents
         self.correct = correct
@@ -367,10 +374,16 @@ class QueryReader:
         if not self.compounds or toks[i].f in self.lexicon.function_words:
             return False
         for j in (i - 1, i + 1):
-            if 0 <= j < len(toks) and not used[j] and toks[j].f not in stop:
-                pair = (toks[j].f, toks[i].f) if j < i else (toks[i].f, toks[j].f)
+            if not (0 <= j < len(toks)) or used[j] or toks[j].f in self.lexicon.function_words:
+                continue
+            pair = (toks[j].f, toks[i].f) if j < i else (toks[i].f, toks[j].f)
+            if toks[j].f not in stop:
                 if pair in self.compounds:
                     return True
+            elif pair in self.rare_compounds:
+                # Both syllables look like stopwords ("báo chí" ~ "bao" + "chị"): kept only
+                # when the pair is a rare, telling word of the base.
+                return True
         return False
 
     def _not_a_level(self, toks: list[Tok], used: list[bool], i: int) -> bool:
@@ -440,22 +453,28 @@ class QueryReader:
         )
         by_start = {s: (e, kind, vs) for s, e, kind, vs in spans}
         out: list[Tok] = []
-        pending: list[Tok] = []
+        pending: list[Tok] = []  # a place/level modifier waiting for its noun group to end
         i = 0
         count = 0
         while i < len(toks):
+            if toks[i].f in _ENGLISH_LINKS:
+                i += 1  # "Department of Education" → "Sở Giáo dục"
+                continue
             if i in by_start:
                 end, kind, values = by_start[i]
-                if kind == "mod":
-                    nxt = by_start.get(end)
-                    if nxt is not None and nxt[1] == "phrase":
-                        pending = self._modifier_vi[next(iter(values))]
-                    else:
-                        out.extend(self._english_vi[next(iter(values))])
+                nxt = by_start.get(end) or (
+                    by_start.get(end + 1)
+                    if end < len(toks) and toks[end].f in _ENGLISH_LINKS
+                    else None
+                )
+                if kind == "mod" and nxt is not None and nxt[1] == "phrase":
+                    out.extend(pending)
+                    pending = self._modifier_vi[next(iter(values))]
                 else:
                     out.extend(self._english_vi[next(iter(values))])
-                    out.extend(pending)
-                    pending = []
+                    if nxt is None or nxt[1] != "phrase":
+                        out.extend(pending)  # the noun group ends here
+                        pending = []
                 count += 1
                 i = end
             else:

@@ -178,6 +178,8 @@ def test_how_many_tasks_in_a_level_plan_lists_that_document() -> None:
         ),
         ("What must the district People's Committee of Kien An do?", "ubnd_quan_kien_an"),
         ("What does the city People's Committee have to do?", "ubnd_thanh_pho"),
+        ("What does the Lai Chau Red Cross have to do?", "hoi_ctd_tinh_lai_chau"),
+        ("What must the provincial Department of Education do in Lai Chau?", "so_gd_dt_lai_chau"),
     ],
 )
 def test_english_place_words_follow_their_noun(question: str, agency: str) -> None:
@@ -226,3 +228,9 @@ def test_in_x_assigns_y_the_assigned_body_is_the_subject() -> None:
 )
 def test_ampersand_abbreviations_typed_without_the_ampersand(question: str, agency: str) -> None:
     assert ENGINE.answer(question).agencies[0] == agency
+
+
+def test_two_stopword_syllables_can_still_be_the_topic() -> None:
+    # "báo chí" folds to "bao chi", both stopwords alone (bao nhiêu, chị).
+    answer = ENGINE.answer("Who leads the Red Cross press management task?")
+    assert answer.tasks == ["qd895_pl_iv_3"]
