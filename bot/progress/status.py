@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -45,21 +45,37 @@ def _overdue(due: dt.date | None, status: str | None, today: dt.date) -> bool:
 async def _latest(
     session: AsyncSession, pairs: list[tuple[str, str]]
 ) -> dict[tuple[str, str], tuple[ProgressUpdate, str | None]]:
+    """The current row of each (task, agency) pair, ranked in SQL (one row per pair)."""
     if not pairs:
         return {}
     task_ids = sorted({t for t, _ in pairs})
+    agency_ids = sorted({a for _, a in pairs})
     newer = aliased(ProgressUpdate)
+    ranked = (
+        select(
+            ProgressUpdate.id.label("id"),
+            func.row_number()
+            .over(
+                partition_by=(ProgressUpdate.task_id, ProgressUpdate.agency_id),
+                order_by=(ProgressUpdate.effective_at.desc(), ProgressUpdate.id.desc()),
+            )
+            .label("rank"),
+        )
+        .outerjoin(newer, newer.corrects_id == ProgressUpdate.id)
+        .where(
+            ProgressUpdate.task_id.in_(task_ids),
+            ProgressUpdate.agency_id.in_(agency_ids),
+            newer.id.is_(None),
+        )
+        .subquery()
+    )
     rows = await session.execute(
         select(ProgressUpdate, User.display_name)
+        .join(ranked, ranked.c.id == ProgressUpdate.id)
         .join(User, User.id == ProgressUpdate.author_id)
-        .outerjoin(newer, newer.corrects_id == ProgressUpdate.id)
-        .where(ProgressUpdate.task_id.in_(task_ids), newer.id.is_(None))
-        .order_by(ProgressUpdate.effective_at, ProgressUpdate.id)
+        .where(ranked.c.rank == 1)
     )
-    out: dict[tuple[str, str], tuple[ProgressUpdate, str | None]] = {}
-    for row, name in rows.all():
-        out[(row.task_id, row.agency_id)] = (row, name)  # later rows win
-    return out
+    return {(row.task_id, row.agency_id): (row, name) for row, name in rows.all()}
 
 
 async def _build(
