@@ -8,13 +8,12 @@ from bot.access import ensure_user
 from bot.clock import Clock
 from bot.db.engine import SessionFactory, write_session
 from bot.db.models import AuditLog, Membership, ProgressUpdate
+from bot.settings import Settings as BotSettings
 
 
-class Settings:
-    """The one field the access layer reads from the real Settings."""
-
-    def __init__(self, *admins: int) -> None:
-        self.admin_user_ids = frozenset(admins)
+def settings_with_admins(*admins: int) -> BotSettings:
+    """Real settings, isolated from the environment and .env, with these admins."""
+    return BotSettings(_env_file=None, admin_user_ids=",".join(map(str, admins)))  # type: ignore[call-arg]
 
 
 async def add_member(sf: SessionFactory, clock: Clock, user_id: int, agency_id: str) -> None:

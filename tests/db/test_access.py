@@ -19,10 +19,10 @@ from bot.access import (
 )
 from bot.clock import ManualClock
 from bot.db.engine import SessionFactory, write_session
-from tests.db.helpers import Settings, add_member
+from tests.db.helpers import add_member, settings_with_admins
 
 ADMIN, COORD, OTHER = 1, 2, 3
-SETTINGS = Settings(ADMIN)
+SETTINGS = settings_with_admins(ADMIN)
 
 
 async def test_admin_comes_from_settings_only() -> None:

@@ -12,7 +12,7 @@ from bot.db.models import ProgressUpdate
 from bot.db.sync import sync_knowledge
 from bot.membership import JoinResult, issue_code, redeem_code
 from bot.progress.service import record_update
-from tests.db.helpers import Settings, add_member, counts
+from tests.db.helpers import add_member, counts, settings_with_admins
 
 TASK = "qd895_pl_ii_2"
 
@@ -86,7 +86,9 @@ async def test_last_use_of_a_code_goes_to_exactly_one_of_two_racers(
 ) -> None:
     sf = synced_database.session_factory
     async with write_session(sf) as s:
-        issued = await issue_code(s, Settings(1), clock, actor_id=1, agency_id="bo_noi_vu")
+        issued = await issue_code(
+            s, settings_with_admins(1), clock, actor_id=1, agency_id="bo_noi_vu"
+        )
 
     async def join(user: int) -> JoinResult:
         async with write_session(sf) as s:

@@ -21,10 +21,10 @@ from bot.membership import (
     remove,
     revoke_code,
 )
-from tests.db.helpers import Settings
+from tests.db.helpers import settings_with_admins
 
 ADMIN, COORD, LAN, MINH = 1, 2, 10, 11
-SETTINGS = Settings(ADMIN)
+SETTINGS = settings_with_admins(ADMIN)
 
 
 async def _issue(sf: SessionFactory, clock: ManualClock, agency: str, **kw: object):
