@@ -56,6 +56,11 @@ async def test_code_join_guided_update_one_line_status_and_correction(
         await lan.send("/capnhat")
         tasks = await lan.reply()
         assert "nhiệm vụ nào" in tasks.text and "✖ Huỷ" in tasks.labels
+        assert "trang 1/2" in tasks.text and len(tasks.labels) == 6 + 2  # 6 tasks, ▶, ✖
+        await lan.press("▶", tasks)
+        page2 = await lan.edit()
+        assert "trang 2/2" in page2.text and "◀" in page2.labels
+        assert not set(page2.labels[:3]) & set(tasks.labels[:6])  # other tasks
         await lan.send("II.2")
         status = await lan.reply()
         assert "Trạng thái" in status.text and "II.2" in status.text
