@@ -273,6 +273,14 @@ async def test_leave_and_coordinator_grant(
         assert "Bạn đã rời khỏi" in (await officer.reply()).text
         await officer.send("/capnhat")
         assert "mã tham gia" in (await officer.reply()).text
+        await admin.send("/dieuphoi them 3009 Bộ Nội vụ; Bộ Tài chính")
+        listed = (await admin.reply()).text
+        assert "Bộ Nội vụ" in listed and "Bộ Tài chính" in listed
+        await admin.send("/dieuphoi them 3009 Sở Không Tồn Tại")
+        assert "Tôi không hiểu phạm vi" in (await admin.reply()).text
+        await admin.send("/dieuphoi")
+        overview = (await admin.reply()).text
+        assert "3001" in overview and "3009" in overview and "Cách dùng" in overview
         await admin.send("/dieuphoi bo 3001")
         assert "không còn là điều phối viên" in (await admin.reply()).text
         await coord.send("/macode Sở Y tế tỉnh Lai Châu")
