@@ -136,7 +136,7 @@ class Task(Base):
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     document: Mapped[str] = mapped_column(String(64), index=True)
-    ref: Mapped[str] = mapped_column(String(128))
+    ref: Mapped[str] = mapped_column(Text)
     title: Mapped[str] = mapped_column(Text)
     deadline_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     deadline_kind: Mapped[str] = mapped_column(String(16), default="none", server_default="none")

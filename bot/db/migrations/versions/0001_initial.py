@@ -58,7 +58,7 @@ def upgrade() -> None:
         "tasks",
         sa.Column("id", sa.String(length=64), nullable=False),
         sa.Column("document", sa.String(length=64), nullable=False),
-        sa.Column("ref", sa.String(length=128), nullable=False),
+        sa.Column("ref", sa.Text(), nullable=False),
         sa.Column("title", sa.Text(), nullable=False),
         sa.Column("deadline_text", sa.Text(), server_default="", nullable=False),
         sa.Column("deadline_kind", sa.String(length=16), server_default="none", nullable=False),
