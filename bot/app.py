@@ -242,8 +242,26 @@ async def start_polling(application: BotApplication, *, poll_timeout: int = 10) 
     )
 
 
+async def start_webhook(application: BotApplication, settings: Settings) -> None:
+    """Like :func:`start_polling`, but Telegram POSTs updates to WEBHOOK_URL."""
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    await application.initialize()
+    if application.post_init:
+        await application.post_init(application)
+    await application.start()
+    assert application.updater is not None
+    await application.updater.start_webhook(
+        listen=settings.webhook_listen,
+        port=settings.webhook_port,
+        url_path=settings.webhook_path,
+        webhook_url=settings.webhook_url,
+        secret_token=secret,
+        allowed_updates=Update.ALL_TYPES,
+    )
+
+
 async def stop_polling(application: BotApplication) -> None:
-    """The reverse of :func:`start_polling`."""
+    """The reverse of :func:`start_polling` (and of :func:`start_webhook`)."""
     if application.updater is not None and application.updater.running:
         await application.updater.stop()
     if application.running:

@@ -29,20 +29,23 @@ SQLite file in a temporary directory, removed afterwards), ``clock`` (e.g. a
 ``ManualClock``), ``areas`` (register functions; default: ``bot.app.AREAS``, i.e. the
 whole bot), ``enforce_flood`` (429s from the emulator), ``rate_limit`` (PTB's limiter;
 off by default so tests are fast), ``settings`` (extra Settings fields), ``knowledge``
-(a ``(KnowledgeBase, Engine)`` pair instead of the curated one). Everything
+(a ``(KnowledgeBase, Engine)`` pair instead of the curated one), ``webhook`` (the bot
+runs its webhook server and the emulator POSTs updates to it, instead of long polling). Everything
 waits on conditions with timeouts; stopping is clean (no task left running).
 """
 
 from __future__ import annotations
 
 import contextlib
+import secrets
+import socket
 import tempfile
 from collections.abc import AsyncIterator, Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from bot.app import Register, build_application, start_polling, stop_polling
+from bot.app import Register, build_application, start_polling, start_webhook, stop_polling
 from bot.clock import SYSTEM_CLOCK, Clock
 from bot.emulator import ChatHandle, Emulator
 from bot.settings import Settings
@@ -57,6 +60,12 @@ def shared_knowledge() -> tuple[Any, Any]:
 
     kb = load_knowledge()
     return kb, Engine(kb)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 class BotHarness:
@@ -95,6 +104,7 @@ class BotHarness:
         rate_limit: bool = False,
         settings: dict[str, Any] | None = None,
         knowledge: tuple[Any, Any] | None = None,
+        webhook: bool = False,
     ) -> AsyncIterator[BotHarness]:
         scratch = None
         if database_url is None:  # a fresh embedded database per run, removed afterwards
@@ -112,12 +122,23 @@ class BotHarness:
                 **(settings or {}),
                 "database_url": database_url,
             }
+            if webhook:  # the emulator POSTs updates to the bot's own web server
+                port = free_port()
+                fields.update(
+                    webhook_url=f"http://127.0.0.1:{port}/telegram/hook",
+                    webhook_listen="127.0.0.1",
+                    webhook_port=port,
+                    webhook_secret=secrets.token_urlsafe(24),
+                )
             config = Settings(_env_file=None, **fields)  # type: ignore[call-arg]
             kb, engine = knowledge or shared_knowledge()
             services = Services(settings=config, engine=engine, kb=kb, clock=clock)
             application = build_application(config, services=services, areas=areas)
-            await start_polling(application, poll_timeout=5)
-            await emulator.wait_polling()
+            if webhook:
+                await start_webhook(application, config)
+            else:
+                await start_polling(application, poll_timeout=5)
+                await emulator.wait_polling()
             yield cls(emulator, application, config)
         finally:
             try:

@@ -550,6 +550,7 @@ class BotApi:
         if params.get_bool("drop_pending_updates"):
             self.state.updates.clear()
         self.state.wake_pollers()
+        self.state.notify()  # the webhook sender starts delivering
         return True
 
     def m_delete_webhook(self, params: Params) -> bool:

@@ -17,6 +17,10 @@ Requests are accepted as JSON, ``application/x-www-form-urlencoded`` and
 Telegram's shape: ``{"ok": true, "result": …}`` or ``{"ok": false, "error_code": …,
 "description": …, "parameters": {"retry_after": …}}``.
 
+Webhooks: after ``setWebhook`` the emulator POSTs each update, in order, to the URL (with
+``X-Telegram-Bot-Api-Secret-Token`` when a secret was set), retrying until it gets a 2xx,
+as Telegram does; ``getUpdates`` then answers 409.
+
 Flood limits are always counted (``stats.violations``); they are *enforced* (HTTP 429
 with ``retry_after``) only when ``enforce_flood=True`` or ``emulator.flood.enforce = True``.
 """
@@ -82,6 +86,8 @@ class Emulator:
         self.host = host
         self.port = port
         self._runner: web.AppRunner | None = None
+        self._webhook_sender: asyncio.Task[None] | None = None
+        self.webhook_deliveries = 0
         self._next_user_id = 100000001
         self._next_group_id = -1000000000001
 
@@ -111,11 +117,18 @@ class Emulator:
         if server is not None and server.sockets:  # type: ignore[union-attr]
             self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         log.debug("emulator listening on %s", self.url)
+        self._webhook_sender = asyncio.create_task(self._send_webhooks())
         return self
 
     async def stop(self) -> None:
         self.state.closed = True
         self.state.wake_pollers()
+        self.state.notify()
+        if self._webhook_sender is not None:
+            self._webhook_sender.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._webhook_sender
+            self._webhook_sender = None
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -125,6 +138,44 @@ class Emulator:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
+
+    async def _send_webhooks(self) -> None:
+        """Deliver pending updates to the webhook, one at a time, in order."""
+        from aiohttp import ClientError, ClientSession, ClientTimeout
+
+        state = self.state
+
+        def next_update() -> JSON | bool | None:
+            if state.closed:
+                return True
+            if not state.webhook.get("url"):
+                return None
+            batch = state.deliverable_updates(1)
+            return batch[0] if batch else None
+
+        async with ClientSession(timeout=ClientTimeout(total=10)) as http:
+            while True:
+                try:
+                    update = await state.wait_for(next_update, timeout=60)
+                except TimeoutError:
+                    continue
+                if update is True:
+                    return
+                assert isinstance(update, dict)
+                headers = {}
+                if state.webhook.get("secret_token"):
+                    headers["X-Telegram-Bot-Api-Secret-Token"] = state.webhook["secret_token"]
+                try:
+                    async with http.post(state.webhook["url"], json=update, headers=headers) as r:
+                        delivered = 200 <= r.status < 300
+                except (ClientError, TimeoutError, OSError) as exc:
+                    log.debug("webhook delivery failed: %s", exc)
+                    delivered = False
+                if delivered:
+                    self.webhook_deliveries += 1
+                    state.confirm_updates(update["update_id"] + 1)
+                else:  # as Telegram: try again later (here: soon)
+                    await asyncio.sleep(0.2)
 
     # ------------------------------------------------------------------ HTTP handlers
     async def _handle_method(self, request: web.Request) -> web.Response:
