@@ -89,8 +89,15 @@ def main_run(args: list[str]) -> int:
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
     configure_logging(settings.log_level, secrets=[settings.token, secret])
     from bot.app import run
+    from knowledge.loader import KnowledgeError
 
-    run(settings)
+    try:
+        run(settings)
+    except KnowledgeError as exc:
+        print(f"knowledge base is invalid ({len(exc.problems)} problems):", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 2
     return 0
 
 
