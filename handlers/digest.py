@@ -41,7 +41,7 @@ async def _coordinator(update: Update, context: Context, lang: str) -> store.Coo
         )
         return None
     if user.id in services(context).settings.admin_user_ids:
-        return store.Coordinator(user.id, lang, (store.Scope(all=True),))
+        return store.Coordinator(user.id, lang, (store.Scope(all=True),))  # + curation figures
     async with read_session(svc.db.session_factory) as s:
         found = await store.coordinators(s, user.id)
     if not found:

@@ -127,6 +127,7 @@ def scheduler_service(application: BotApplication) -> SchedulerService | None:
         digest=config.digest(),
         doc_labels=labels,
         registrations=application.services.extras.get("digest.registrations"),
+        admin_ids=application.services.settings.admin_user_ids,
     )
     application.services.extras[SERVICE_KEY] = svc
     return svc

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from bot.clock import Clock
 from bot.db.engine import Database, read_session, write_session
+from bot.db.models import User
 from bot.db.models_scheduler import DigestRun
 from bot.i18n import t, tn
 from scheduler import store
@@ -87,8 +88,11 @@ class SchedulerService:
         doc_labels: Mapping[str, str] | None = None,
         limiter: FloodLimiter | None = None,
         registrations: RegistrationsHook | None = None,
+        admin_ids: frozenset[int] = frozenset(),
     ) -> None:
         self.db = db
+        #: admins (ADMIN_USER_IDS) get the digest of every agency plus the curation figures
+        self.admin_ids = frozenset(admin_ids)
         self.clock = clock
         self.calendar = calendar or default_calendar()
         self.rules = rules or RuleConfig()
@@ -190,6 +194,8 @@ class SchedulerService:
                 log.exception("registrations hook failed; digest sent without it")
         label = scope_label(lang, coordinator, snap.agencies)
         text = render_digest(lang, digest, label)
+        if coordinator.user_id in self.admin_ids:
+            text += await self._curation_section(lang, now)
         chart = None
         if self.digest_config.chart and digest.by_group:
             # Drawing takes a few hundred milliseconds: keep the event loop free meanwhile.
@@ -198,13 +204,33 @@ class SchedulerService:
             )
         return digest, text, chart
 
+    async def _curation_section(self, lang: str, now: dt.datetime) -> str:
+        """Admins' part: questions asked, share answered, top unanswered (curation area)."""
+        try:
+            from bot.curation.figures import admin_figures, figures_text
+
+            async with read_session(self.db.session_factory) as s:
+                figures = await admin_figures(s, now=now)
+            return "\n\n" + figures_text(figures, lang)
+        except Exception:
+            log.exception("curation figures failed; admin digest sent without them")
+            return ""
+
+    async def admin(self, user_id: int) -> store.Coordinator:
+        """An admin as a coordinator of every agency, in their language."""
+        async with read_session(self.db.session_factory) as s:
+            user = await s.get(User, user_id)
+        return store.Coordinator(user_id, user.language if user else "vi", (store.Scope(all=True),))
+
     async def send_weekly_digests(self) -> int:
         now = self.clock.now()
         period = self.digest_period(now)
         if period is None:
             return 0
         async with read_session(self.db.session_factory) as s:
-            coordinators = await store.coordinators(s)
+            coordinators = [
+                c for c in await store.coordinators(s) if c.user_id not in self.admin_ids
+            ]
             away = await store.away_user_ids(s, now.astimezone(self.calendar.tz).date())
             inactive = await store.inactive_chat_ids(s)
             done = {
@@ -215,6 +241,7 @@ class SchedulerService:
                     .where(DigestRun.period == period.isoformat())
                 )
             }
+        coordinators += [await self.admin(user_id) for user_id in sorted(self.admin_ids)]
         sent = 0
         inputs: DigestInputs | None = None
         for c in coordinators:

@@ -122,3 +122,20 @@ async def test_export_csv_and_xlsx(database: Database) -> None:
     updates = list(book["updates"].iter_rows(values_only=True))
     assert updates[0] == ("at", "task_id", "ref", "agency", "status", "percent", "note")
     assert len(updates) == 4
+
+
+async def test_admins_get_every_agency_and_the_curation_figures(database: Database) -> None:
+    await seed(database)
+    await add_officer(database.session_factory, 5, "syt")  # the admin is a user too
+    clock = ManualClock(at(D(2027, 6, 14), 8))
+    svc = SchedulerService(database, NoSender(), clock, admin_ids=frozenset({5}))
+    assert await svc.send_weekly_digests() == 2  # the coordinator and the admin
+    async with read_session(database.session_factory) as s:
+        texts = {
+            m.chat_id: m.text
+            for m in (await s.execute(select(OutboxMessage))).scalars()
+            if m.kind == "digest"
+        }
+    assert "Bộ Ngoại giao" not in texts[900]
+    assert "tất cả cơ quan" in texts[5] and "4 cơ quan" in texts[5]
+    assert "Câu hỏi gửi bot" in texts[5] and "Câu hỏi gửi bot" not in texts[900]
