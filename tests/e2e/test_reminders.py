@@ -194,3 +194,23 @@ async def test_coordinator_sets_deadline_with_hanchot(
     await tick(harness)
     texts = [r.text for r in lan.sent]
     assert any("Còn 7 ngày" in text and "phê duyệt" in text for text in texts)
+
+
+@SQLITE_ONLY
+async def test_jobqueue_ticks_without_help(
+    database: Database, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real JobQueue runs the scan and the delivery: nobody calls tick() here."""
+    monkeypatch.setenv("SCHEDULER_SCAN_SECONDS", "5")
+    monkeypatch.setenv("SCHEDULER_DELIVERY_SECONDS", "1")
+    clock = ManualClock(at(D(2027, 5, 18), 9))
+    sf = database.session_factory
+    async with BotHarness.start(database_url=db_url, clock=clock) as bot:
+        jobs = {job.name for job in bot.application.job_queue.jobs()}  # type: ignore[union-attr]
+        assert {"scheduler tick", "scheduler delivery"} <= jobs
+        await add_agency(sf, "e2e_syt", "Sở Y tế tỉnh")
+        await add_task(sf, "e2e_t1", lead=["e2e_syt"], due=D(2027, 6, 17), title="Báo cáo")
+        await add_officer(sf, LAN, "e2e_syt")
+        lan = bot.chat(user_id=LAN, first_name="Lan")
+        reminder = await lan.reply(timeout=20)
+        assert "Còn 30 ngày" in reminder.text
