@@ -328,21 +328,29 @@ def _task_line(context: Context, task_id: str) -> str:
 
 
 async def _ask_status(
-    update: Update, context: Context, draft: dict[str, Any], *, edit: bool
+    update: Update,
+    context: Context,
+    draft: dict[str, Any],
+    *,
+    edit: bool,
+    action: str = "s",
+    hint: str = "",
 ) -> str:
     lang = user_lang(context)
     rows = [
         [
-            _button(draft, f"{STATUS_ICONS[s]} {tb(lang, STATUS_LABELS[s])}", "s", s)
+            _button(draft, f"{STATUS_ICONS[s]} {tb(lang, STATUS_LABELS[s])}", action, s)
             for s in ("not_started", "in_progress")
         ],
         [
-            _button(draft, f"{STATUS_ICONS[s]} {tb(lang, STATUS_LABELS[s])}", "s", s)
+            _button(draft, f"{STATUS_ICONS[s]} {tb(lang, STATUS_LABELS[s])}", action, s)
             for s in ("done", "blocked")
         ],
         _cancel_row(draft, lang),
     ]
     text = _task_line(context, draft["task"]) + "\n" + t(lang, "What is the status?")
+    if hint:
+        text += "\n" + hint
     if edit:
         await edit_html(update, context, text, InlineKeyboardMarkup(rows))
     else:
@@ -350,12 +358,14 @@ async def _ask_status(
     return STATUS
 
 
-async def on_status(update: Update, context: Context) -> str | int:
+async def on_status(update: Update, context: Context) -> str | int | None:
     pressed = _pressed(update, context)
-    if pressed is None or pressed[0] != "s" or pressed[1] not in STATUS_LABELS:
+    draft = _draft(context)
+    if pressed is None or pressed[0] not in {"s", "r"} or pressed[1] not in STATUS_LABELS:
+        return await _other_button(update, context, STATUS)
+    if pressed[0] == "r" and not (draft.get("from_reminder") and draft.get("task")):
         return await _other_button(update, context, STATUS)
     await update.callback_query.answer()  # type: ignore[union-attr]
-    draft = _draft(context)
     draft["status"] = pressed[1]
     lang = user_lang(context)
     rows = [
@@ -667,6 +677,40 @@ async def on_fix_button(update: Update, context: Context) -> str | int:
     return await _ask_status(update, context, draft, edit=False)
 
 
+# -- entry from a reminder's "Cập nhật tiến độ" button (handlers/reminders.py) ---------------
+
+#: services.extras key under which the reminders area looks for this entry
+PROGRESS_ENTRY_KEY = "progress.start_update"
+
+
+async def start_update_for_task(update: Update, context: Context, task_id: str) -> None:
+    """Open the guided flow at the status step for ``task_id`` (the reminder area has
+    already checked that the reminder was sent to this user). The status buttons of
+    this message are an entry point of the conversation."""
+    from bot.db.models import Task
+    from bot.progress.service import responsible
+
+    lang = user_lang(context)
+    user = update.effective_user
+    if user is None:
+        return
+    async with reading(context) as session:
+        mine = await member_agencies(session, user.id)
+        agencies = [a for a in mine if await responsible(session, task_id, a)]
+        task = await session.get(Task, task_id)
+    if not agencies or task is None:
+        reason = "not_responsible" if mine else "not_member"
+        await send_html(update, context, denied_text(lang, AccessDenied(reason)))
+        return
+    draft = _new_draft(context, agency=agencies[0], task=task_id, from_reminder=True)
+    hint = t(
+        lang,
+        "Or in one line: <code>/capnhat {code} 60% what was done</code>",
+        code=short_code(task.ref),
+    )
+    await _ask_status(update, context, draft, edit=False, action="r", hint=hint)
+
+
 # -- the one-line form ----------------------------------------------------------------------
 
 
@@ -969,6 +1013,9 @@ def _conversation(persistent: bool, cancel: list[Any], text: Any) -> Conversatio
         entry_points=[
             CommandHandler(["capnhat", "update"], cmd_update),
             CallbackQueryHandler(on_fix_button, pattern=r"^pgfix:"),
+            # the status buttons of a flow opened from a reminder, and its ✖
+            CallbackQueryHandler(on_status, pattern=r"^pg:[0-9a-f]+:r:"),
+            CallbackQueryHandler(on_cancel_button, pattern=r"^pg:[0-9a-f]+:x:"),
         ],
         states={
             AGENCY: [*cancel, CallbackQueryHandler(on_agency, pattern=r"^pg:")],
@@ -1017,6 +1064,7 @@ COMMANDS = [
 
 
 def register(application: BotApplication) -> None:
+    application.services.extras[PROGRESS_ENTRY_KEY] = start_update_for_task
     persistent = application.persistence is not None
     application.add_handler(conversation(persistent))
     application.add_handler(CommandHandler(["tiendo", "progress"], cmd_progress))
