@@ -171,7 +171,7 @@ async def main_async(total: int, users: int, rounds: int) -> int:
             for r in range(rounds):
                 part = stream[users + r * chunk : users + (r + 1) * chunk]
                 for subject in subjects:  # the idle bots sit in a long poll meanwhile
-                    await subject.ask(part, len(part) if subject.name != "bot-limited" else 30)
+                    await subject.ask(part, len(part))
             memory = rss_mb(subjects[1].proc.pid)
         finally:
             for subject in subjects:
