@@ -21,6 +21,7 @@ from knowledge.normalize import fold
 
 QUESTIONS = Path(__file__).resolve().parent / "questions.yaml"
 HELDOUT = Path(__file__).resolve().parent / "heldout.yaml"
+PROBE = Path(__file__).resolve().parent / "probe.yaml"
 
 
 @dataclass
@@ -42,10 +43,22 @@ def _names_of(engine: Engine, expected: str) -> list[str]:
     return [expected]
 
 
+def _suggested(answer: Answer, wanted: list[str]) -> str | None:
+    """The first expected "did you mean" label that no suggestion shows, or None."""
+    labels = [fold(s.label) for s in answer.suggestions]
+    for expected in wanted:
+        if not any(fold(expected) in label for label in labels):
+            return expected
+    return None
+
+
 def judge(engine: Engine, item: dict) -> Outcome:
     answer = engine.answer(item["q"])
     kind = item.get("kind", "plain")
+    missing = _suggested(answer, item.get("suggest") or [])
     if item.get("intent") == "refuse" or kind == "out_of_scope":
+        if answer.refused and missing:
+            return Outcome(item["q"], kind, False, f"no suggestion {missing!r}", answer)
         return Outcome(item["q"], kind, answer.refused, "should refuse", answer)
     if answer.refused:
         return Outcome(item["q"], kind, False, "refused", answer)
@@ -57,6 +70,8 @@ def judge(engine: Engine, item: dict) -> Outcome:
     if doc and doc not in {s.document for s in answer.sources}:
         cited = sorted({s.document for s in answer.sources})
         return Outcome(item["q"], kind, False, f"cites {cited}, not {doc}", answer)
+    if missing:
+        return Outcome(item["q"], kind, False, f"no suggestion {missing!r}", answer)
     return Outcome(item["q"], kind, True, "", answer)
 
 
