@@ -223,7 +223,9 @@ async def on_reminder_button(update: Update, context: Context) -> None:
         await query.answer(tb(lang, "Noted. Thank you!"))
         await _keep_only_update_button(query, lang, reminder_id)
     elif action == ACTION_SNOOZE:
-        press = await actions.snooze(sf, reminder_id, user_id, now, svc.calendar, svc.rules)
+        press = await actions.snooze(
+            sf, reminder_id, user_id, now, svc.calendar, svc.rules, svc.doc_labels
+        )
         if not press.ok or press.until is None:
             await query.answer(tb(lang, "This reminder was not sent to you."), show_alert=True)
             return

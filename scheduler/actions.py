@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.engine import SessionFactory, read_session, write_session
-from bot.db.models import AuditLog, Task, TaskAgency
+from bot.db.models import Agency, AuditLog, Task, TaskAgency, User
 from bot.db.models_scheduler import Absence, DeadlineOverride, OutboxMessage, Reminder
 from scheduler import store
 from scheduler.outbox import Outgoing, enqueue, insert_ignore
 from scheduler.rules import RuleConfig
+from scheduler.texts import reminder_text
 from scheduler.workdays import WorkCalendar
 
 MAX_AWAY_DAYS = 366
@@ -130,13 +133,16 @@ async def snooze(
     now: dt.datetime,
     cal: WorkCalendar,
     cfg: RuleConfig,
+    doc_labels: Mapping[str, str] | None = None,
 ) -> Press:
-    """Queue the same reminder again for this person a day later (once per day pressed)."""
+    """Queue the same reminder again for this person a day later (once per day pressed),
+    its text written afresh for that day ("Còn 29 ngày", not "Còn 30 ngày")."""
     until = snooze_until(now, cal, cfg)
     async with write_session(sf) as s:
         message = await _own_message(s, reminder_id, user_id)
         if message is None:
             return Press(ok=False)
+        text = await _render_again(s, reminder_id, user_id, until.date(), doc_labels or {})
         await enqueue(
             s,
             [
@@ -144,7 +150,7 @@ async def snooze(
                     dedupe_key=f"snooze:{reminder_id}:{user_id}:{until.date().isoformat()}",
                     chat_id=user_id,
                     kind="reminder_snoozed",
-                    text=message.text,
+                    text=text or message.text,
                     not_before=until,
                     reply_markup=message.reply_markup,
                     reminder_id=reminder_id,
@@ -158,6 +164,51 @@ async def snooze(
         )
         task_id = (await s.get(Reminder, reminder_id)).task_id  # type: ignore[union-attr]
         return Press(ok=True, task_id=task_id, until=until)
+
+
+async def _render_again(
+    s: AsyncSession, reminder_id: int, user_id: int, day: dt.date, labels: Mapping[str, str]
+) -> str | None:
+    reminder = await s.get(Reminder, reminder_id)
+    if reminder is None:
+        return None
+    task = await s.get(Task, reminder.task_id)
+    agency = await s.get(Agency, reminder.agency_id)
+    user = await s.get(User, user_id)
+    if task is None or agency is None:
+        return None
+    role = (
+        await s.execute(
+            select(TaskAgency.role).where(
+                TaskAgency.task_id == task.id, TaskAgency.agency_id == agency.id
+            )
+        )
+    ).scalar_one_or_none()
+    override = await s.get(DeadlineOverride, (task.id, agency.id))
+    recurrence, period_end = store.parsed_deadline(task.deadline_kind, task.deadline_text)
+    due = override.due_date if override else (task.due_date or period_end)
+    info = store.TaskInfo(
+        task.id,
+        task.document,
+        task.ref,
+        task.title,
+        task.deadline_text,
+        task.deadline_kind,
+        due,
+        recurrence,
+        task.position,
+    )
+    return reminder_text(
+        user.language if user else "vi",
+        rule=reminder.rule,
+        today=day,
+        due_date=reminder.due_date,
+        deadline=due,
+        task=info,
+        agency=store.AgencyInfo(agency.id, agency.name, agency.level, agency.place),
+        role=role or "coordinate",
+        doc_label=labels.get(task.document, task.document),
+    )
 
 
 async def reminder_task(sf: SessionFactory, reminder_id: int, user_id: int) -> str | None:

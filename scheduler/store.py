@@ -86,7 +86,7 @@ class Coordinator:
 
 
 @lru_cache(maxsize=4096)
-def _parsed(kind: str, text: str) -> tuple[str | None, dt.date | None]:
+def parsed_deadline(kind: str, text: str) -> tuple[str | None, dt.date | None]:
     """(recurrence, period end) of a printed deadline; printed texts repeat a lot."""
     if kind not in ("recurring", "period"):
         return None, None
@@ -115,7 +115,7 @@ async def load_tasks(session: AsyncSession) -> dict[str, TaskInfo]:
     )
     out = {}
     for task_id, document, ref, title, text, kind, due, position in rows:
-        recurrence, period_end = _parsed(kind, text)
+        recurrence, period_end = parsed_deadline(kind, text)
         out[task_id] = TaskInfo(
             task_id, document, ref, title, text, kind, due or period_end, recurrence, position
         )

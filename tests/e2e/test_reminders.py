@@ -94,7 +94,8 @@ async def test_30_7_1_day_reminders_snooze_done(
     clock.advance(hours=1)
     await tick(harness)
     again = await lan.reply()
-    assert "Còn 30 ngày" in again.text and "Nhắc lại sau" in again.labels
+    # Written afresh for the day it comes back: one day less to go.
+    assert "Còn 29 ngày" in again.text and "Nhắc lại sau" in again.labels
     assert len(minh.sent) == 1
 
     # "Đã nhận" is acknowledged and leaves only the update button.
