@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import string
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -111,22 +110,34 @@ class _Broken:
         return getattr(self._engine, name)
 
 
-PRINTABLE = st.text(
-    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=0, max_size=300
+ANY_TEXT = st.text(alphabet=st.characters(exclude_categories=("Cs",)), min_size=0, max_size=300)
+LONG_TEXT = st.text(
+    alphabet=st.characters(exclude_categories=("Cs",)), min_size=4000, max_size=4096
 )
+ENTRY_POINTS = st.sampled_from(["", "/hoi ", "/coquan ", "/lang ", "/vanban ", "/start "])
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(texts=st.lists(PRINTABLE | st.sampled_from(["", " ", string.punctuation]), min_size=3))
-def test_any_text_gets_a_reply(texts: list[str]) -> None:
+@given(
+    messages=st.lists(
+        st.tuples(ENTRY_POINTS, ANY_TEXT | LONG_TEXT | st.sampled_from(["", " ", "🙂", "\x00"])),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_any_text_at_any_entry_point_gets_a_polite_reply(messages: list[tuple[str, str]]) -> None:
+    """Plain text, /hoi, /coquan, /lang, /vanban, /start followed by any Unicode."""
+
     async def exchange() -> None:
         async with BotHarness.start() as bot:
             lan = bot.chat()
-            for text in texts[:5]:
-                await lan.send(text)
-                if text.startswith("/"):
-                    lan.skip_all()
-                    continue
+            for prefix, text in messages:
+                message = (prefix + text)[:4096]
+                if not message.strip():
+                    continue  # Telegram apps do not send empty messages
+                lan.skip_all()
+                await lan.send(message)
                 assert_polite((await lan.reply()).text)
+            assert bot.emulator.stats.errors.get(400, 0) == 0  # no malformed HTML was sent
 
     asyncio.run(exchange())
