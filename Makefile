@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(PY) bench/qa_latency.py
 	$(PY) bench/broadcast.py
 	$(PY) bench/digest.py
+	$(PY) bench/e2e_throughput.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
