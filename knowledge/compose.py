@@ -263,3 +263,61 @@ def empty_question(lang: str) -> str:
 
 def ambiguous_hint(lang: str) -> str:
     return tr(lang, "The same duty also appears at other levels: see the buttons below.")
+
+
+def document_fact(kb: KnowledgeBase, doc: Document, fact: str, lang: str) -> str:
+    """One fact of a document's record (date, number, issuer, signer), then the record."""
+    if fact == "date":
+        first = (
+            tr(lang, "Date of the document: {date}.", date=fmt_date(doc.date, lang))
+            if doc.date
+            else tr(lang, "The copy of this document prints no date of issue, so I will not guess.")
+        )
+    elif fact == "number":
+        first = (
+            tr(lang, "Number of the document: {number}.", number=doc.number)
+            if doc.number
+            else tr(lang, "The copy of this document prints no number, so I will not guess.")
+        )
+    elif fact == "signer":
+        first = (
+            tr(
+                lang,
+                "Signed by: {name} ({capacity}).",
+                name=doc.signer.name,
+                capacity=doc.signer.capacity,
+            )
+            if doc.signer
+            else tr(lang, "The copy of this document prints no signer, so I will not guess.")
+        )
+    else:
+        first = tr(
+            lang,
+            "Issued by: {issuer} ({level} level).",
+            issuer=doc.issuer,
+            level=level_name(doc.level, lang),
+        )
+    return first + "\n\n" + document_record(kb, doc, lang)
+
+
+def document_record(kb: KnowledgeBase, doc: Document, lang: str) -> str:
+    """The document's record: citation, number, date, issuer, what it implements."""
+    none = tr(lang, "not printed in the copy")
+    lines = [
+        document_citation(doc, lang),
+        tr(lang, "• Number: {value}", value=doc.number or none),
+        tr(lang, "• Date: {value}", value=fmt_date(doc.date, lang) if doc.date else none),
+        tr(lang, "• Issued by: {value}", value=doc.issuer),
+    ]
+    if doc.parent and doc.parent in kb.documents:
+        parent = kb.documents[doc.parent]
+        lines.append(tr(lang, "• Implements: {value}", value=document_citation(parent, lang)))
+    return "\n".join(lines)
+
+
+def unknown_agency(lang: str) -> str:
+    return tr(
+        lang,
+        "Conclusion 44-KL/TW, Decision 895/QĐ-TTg and the local plans under them assign no "
+        "duty to the agency you named, so I will not answer with another one's.",
+    )

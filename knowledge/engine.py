@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from knowledge import compose
+from knowledge import compose, doc_facts
 from knowledge.analyze import Tok, analyze, folded_key
 from knowledge.answer import Answer, Source, Suggestion
 from knowledge.asked_dates import date_in, month_in
@@ -20,7 +20,7 @@ from knowledge.base import KnowledgeBase
 from knowledge.index import Scored, TaskIndex
 from knowledge.lexicon import Lexicon, load_lexicon
 from knowledge.model import Agency, Task
-from knowledge.normalize import clean_input
+from knowledge.normalize import clean_input, fold
 from knowledge.query import PhraseTable, Query, QueryReader, find_refs
 
 # Confidence at or above which the best task is answered outright; between
@@ -51,6 +51,27 @@ QUERY_LEVEL_TO_DOC = {
     "city": {"city"},
     "district": {"district"},
 }
+
+
+# Office titles, and the ways of asking who holds one: the documents name no office
+# holders ("ai là bộ trưởng Bộ Nội vụ", "who is the minister of home affairs").
+_OFFICE = re.compile(
+    r"\b(bo truong|thu truong|giam doc|chu tich|(?<!ban )bi thu|truong ban|truong phong"
+    r"|minister|director|chairman|chairwoman|chairperson|secretary|president)\b"
+)
+_WHO_HOLDS = re.compile(
+    r"\b(la ai|ai la|ten gi|ten la gi|ho ten|who is|who s|whos|who are|name of|named)\b"
+)
+# Heads of agency names that may name a body the documents never name ("Ban Tổ chức").
+_EXTRA_HEADS = ("ban",)
+# Share of the best score within which a duty that states the asked fact, and has the
+# question's document numbers in its title, is preferred to one that does not state it.
+FACT_WINDOW = 0.6
+# A timing question whose topic words are at least this share (by weight) a campaign's
+# name asks about the campaign, whose dates the documents do not set.
+CAMPAIGN_SHARE = 0.6
+# Words that say a campaign happens (tổ chức, diễn ra, vào, held): no topic of their own.
+_EVENT_WORDS = frozenset({"to", "chuc", "dien", "ra", "vao", "held", "hold", "take", "place"})
 
 
 def LOCAL_DOCS(kb: KnowledgeBase) -> set[str]:
@@ -125,6 +146,15 @@ class Engine:
             printed = date_in(kb.deadline(task.id).text)
             if printed is not None:
                 self._by_printed_date.setdefault(printed, []).append(task.id)
+        self._doc_words = {w for key in self.document_table.entries for w in key}
+        # Campaign names (folded, two words or more) → all the words of that campaign's names.
+        self._campaign_names: dict[tuple[str, ...], set[str]] = {}
+        for c in kb.campaigns.values():
+            keys = [folded_key(n, self.lexicon) for n in (c.name, c.name_en, *c.aliases) if n]
+            words = {w for key in keys for w in key}
+            for key in keys:
+                if len(key) >= 2:
+                    self._campaign_names.setdefault(key, set()).update(words)
         self.ref_index: dict[str, list[str]] = {}
         for task in kb.tasks.values():
             for key in _ref_keys(task):
@@ -200,16 +230,31 @@ class Engine:
     # --------------------------------------------------------------- decision
 
     def _decide(self, q: Query, lang: str) -> Answer:
-        if "person" in q.intents or ("count" in q.intents and "list" not in q.intents):
+        # 0. A fact of a document itself: its date, number, issuer, signer, basis.
+        fact = self._document_fact(q, lang)
+        if fact is not None:
+            return fact
+        folded = " ".join(fold(q.text).replace("'", " ").split())
+        if (
+            "person" in q.intents
+            or ("count" in q.intents and "list" not in q.intents)
+            or (_OFFICE.search(folded) and _WHO_HOLDS.search(folded))
+        ):
             # Names of office holders, contacts and figures are not in the documents.
             return self._refuse(q, lang, [])
-        if "agency_tasks" in q.intents and not q.agencies and self.reader.unknown_agency(q):
-            # "What must <an agency the documents never name> do?"
-            return self._refuse(q, lang, [])
+        unknown = self._unknown_agency_words(q) if not q.agencies else None
+        if unknown is not None and "agency_tasks" in q.intents:
+            # "What must <an agency the documents never name> do?": say so, and offer
+            # the agencies whose names differ only in the head (Bộ GD&ĐT → Sở GD&ĐT).
+            return self._refuse_agency(q, lang, unknown)
         allowed_docs = self._allowed_documents(q)
         agencies = [self._order_agencies(m, q) for m in q.agencies]
         agencies = [a for a in agencies if a]
         task_intents = [i for i in q.intents if i in ("lead", "coordinate", "deadline", "output")]
+        if "deadline" in task_intents and not (agencies or q.documents) and self._campaign_only(q):
+            # "Tháng Nhân đạo là tháng mấy": the documents set no date for a campaign.
+            ranked = self._rank(q, q.content, None, [])
+            return self._refuse(q, lang, ranked[:3])
 
         # 1. A reference like "II.2" names the task outright.
         if q.refs:
@@ -373,11 +418,29 @@ class Engine:
                 )
                 if wider[0].score >= 1.2 * before:
                     ranked = wider
+        subject = self._subject_agency(q, agencies, task_intents)
+        if subject is not None:
+            own = self._subject_rank(q, subject, scope)
+            if own is not None:
+                ranked = [own, *(s for s in ranked if s.task_id != own.task_id)]
+            elif not ranked or not self._owned_by(ranked[0].task_id, [[subject]]):
+                # The agency named as the subject has no such duty: what it does.
+                answer = self.agency_overview(subject, lang, None, allowed_docs)
+                if not answer.tasks:
+                    answer = self.agency_overview(subject, lang)
+                return answer
         if not ranked:
             return self._refuse(q, lang, [])
-        ranked = self._prefer_asked_fact(ranked, task_intents)
+        top = ranked[0]
+        ranked = self._prefer_asked_fact(ranked, task_intents, q)
         best = ranked[0]
         confidence = self._confidence(best, q)
+        if best.task_id != top.task_id:
+            # The topic matched the first duty; the one chosen states the fact asked.
+            confidence = max(confidence, self._confidence(top, q) * 0.9)
+        if subject is not None and self._owned_by(best.task_id, [[subject]]):
+            # The agency named is evidence too: its own duty on the topic asked.
+            confidence = max(confidence, min(self._confidence(best, q) + 0.25, 0.9))
         others = [
             self.kb.tasks[s.task_id]
             for s in ranked[1:4]
@@ -458,12 +521,17 @@ class Engine:
             toks.extend(Tok(f, None) for f in q.free_all[start:end])
         return toks
 
-    def _prefer_asked_fact(self, ranked: list[Scored], intents: list[str]) -> list[Scored]:
+    def _prefer_asked_fact(
+        self, ranked: list[Scored], intents: list[str], q: Query | None = None
+    ) -> list[Scored]:
         """When the best duty leaves the asked fact blank (no coordinator, deadline or output) and
-        a near-equal one states it, answer with the one that states it."""
+        a near-equal one states it, answer with the one that states it. A duty whose title
+        carries the document numbers asked (NĐ 93) is its main subject: it is preferred from
+        further down (``FACT_WINDOW``) over one that mentions them among other things."""
         asked = [i for i in intents if i in ("coordinate", "deadline", "output")]
         if len(ranked) < 2 or not asked:
             return ranked
+        numbers = [t.f for t in q.content if t.f.isdigit()] if q is not None else []
 
         def has(task_id: str) -> int:
             task = self.kb.tasks[task_id]
@@ -475,7 +543,135 @@ class Engine:
         for i, s in enumerate(ranked[1:4], start=1):
             if s.score >= 0.85 * ranked[0].score and has(s.task_id) > top:
                 return [s, *ranked[:i], *ranked[i + 1 :]]
+        if numbers:
+            for i, s in enumerate(ranked[1:5], start=1):
+                titled = self.index.docs[s.task_id].fold
+                if (
+                    s.score >= FACT_WINDOW * ranked[0].score
+                    and has(s.task_id) > top
+                    and all(titled.get(n, 0.0) >= 1.0 for n in numbers)
+                ):
+                    return [s, *ranked[:i], *ranked[i + 1 :]]
         return ranked
+
+    # ------------------------------------------------------- probe-found rules
+
+    def _document_fact(self, q: Query, lang: str) -> Answer | None:
+        """ "QĐ 895 ban hành ngày nào", "kl44 do ai ký": the document's own record."""
+        docs = set(q.documents)
+        if not docs:
+            level_docs = self._level_documents(q) if q.levels else None
+            if not level_docs or len(level_docs) != 1:
+                return None
+            if not any(f in self._kind_words for f in q.free_all):
+                return None
+            docs = level_docs
+        text = " ".join(fold(f"{' '.join(q.free_all)} {q.text}").replace("'", " ").split())
+        fact = doc_facts.fact_asked(re.sub(r"[^\w/ ]", " ", text), q.intents)
+        if fact is None:
+            return None
+        names = self._doc_words | self._kind_words | self.reader.place_words
+        if not doc_facts.only_fact_words((t.f for t in q.content), names):
+            return None
+        doc_id = self._pick_document(q) if q.documents else next(iter(docs))
+        doc = self.kb.documents[doc_id]
+        if fact == "basis":
+            body = compose.basis_answer(self.kb, doc, lang)
+        else:
+            body = compose.document_fact(self.kb, doc, fact, lang)
+        return Answer(
+            body, 0.9, False, "summary", lang, [Source(doc.id, doc.label, "", None, str(doc.level))]
+        )
+
+    def _unknown_agency_words(self, q: Query) -> list[str] | None:
+        """The words after an agency head (Sở, Bộ, Ban) that name no agency of the base."""
+        free = q.free or []
+        heads = self.lexicon.agency_heads
+        stop = self.lexicon.stopwords_vi
+        for i, tok in enumerate(free[:-1]):
+            nxt = free[i + 1]
+            after = free[i + 2].f if i + 2 < len(free) else ""
+            if tok.f in heads:
+                if tok.a is not None and tok.a not in heads[tok.f]:
+                    continue
+            elif tok.f not in _EXTRA_HEADS or tok.a is not None:
+                continue
+            if tok.f in _EXTRA_HEADS and (tok.f, nxt.f) in self.reader.compounds:
+                continue  # "ban hành", "bổ sung" typed plainly: a word of the base, not a body
+            named = nxt.f.isalpha() and (
+                nxt.f not in stop or (nxt.f, after) in self.reader.compounds
+            )
+            if named:
+                return [tok.f, *(t.f for t in free[i + 1 : i + 7])]
+        return None
+
+    def _lookalike_agencies(self, words: list[str]) -> list[str]:
+        """Agencies whose name is the one asked with another head (Bộ X → Sở X)."""
+        head, rest = words[0], [w for w in words[1:] if w != "va"]
+        heads = {*self.lexicon.agency_heads, *_EXTRA_HEADS}
+        found: list[str] = []
+        for agency in self.kb.agencies.values():
+            if agency.id in found or not self.kb.tasks_of_agency(agency.id):
+                continue
+            for name in (agency.name, *agency.aliases):
+                key = folded_key(name, self.lexicon)
+                tail = [w for w in key[1:] if w != "va"]
+                k = min(3, len(tail), len(rest))
+                if key and key[0] in heads and key[0] != head and k >= 1 and rest[:k] == tail[:k]:
+                    found.append(agency.id)
+                    break
+        return found[:4]
+
+    def _refuse_agency(self, q: Query, lang: str, words: list[str]) -> Answer:
+        alts = self._lookalike_agencies(words)
+        text = compose.unknown_agency(lang)
+        if alts:
+            text += "\n\n" + compose.did_you_mean(lang)
+        suggestions = [
+            Suggestion(None, compose.short(self.kb.agencies[a].name, 60), 0.5, a) for a in alts
+        ]
+        return Answer(text, 0.0, True, "refuse", lang, suggestions=suggestions)
+
+    def _campaign_only(self, q: Query) -> bool:
+        """Whether a question's topic is only a campaign's name (and words no duty has)."""
+        typed = [w for w in re.split(r"[^\w]+", fold(q.text)) if w]
+        named_words: set[str] = set()
+        for key, words in self._campaign_names.items():
+            n = len(key)
+            for seq in (q.free_all, typed):
+                if any(tuple(seq[i : i + n]) == key for i in range(len(seq) - n + 1)):
+                    named_words |= words
+        if not named_words:
+            return False
+        words = [t.f for t in q.content if t.f in self.index.postings and t.f not in _EVENT_WORDS]
+        total = sum(self.index.weight(w) for w in words)
+        named = sum(self.index.weight(w) for w in words if w in named_words)
+        return named >= CAMPAIGN_SHARE * total
+
+    def _subject_agency(
+        self, q: Query, agencies: list[list[str]], task_intents: list[str]
+    ) -> str | None:
+        """The one agency a question is about, named first as its subject ("Sở Tài chính
+        có bố trí kinh phí không"), when it does not ask who leads or coordinates."""
+        if len(agencies) != 1 or len(q.agency_spans) != 1 or not q.content:
+            return None
+        if {"lead", "coordinate"} & set(task_intents):
+            return None
+        start = q.agency_spans[0][0]
+        before = q.free_all[:start]
+        if any(w not in self.lexicon.stopwords_vi for w in before):
+            return None
+        return agencies[0][0]
+
+    def _subject_rank(self, q: Query, agency_id: str, scope: set[str] | None) -> Scored | None:
+        """The subject agency's best duty on the question's topic, if it has one."""
+        own = {t.id for t, _ in self.kb.tasks_of_agency(agency_id)}
+        if scope is not None:
+            own = (own & scope) or own
+        best = self.index.score(q.content, own, limit=1)
+        if best and self._confidence(best[0], q) >= SUGGEST_THRESHOLD * 0.6:
+            return best[0]
+        return None
 
     def _local_agency(self, agencies: list[list[str]]) -> bool:
         local = LOCAL_DOCS(self.kb)

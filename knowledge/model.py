@@ -53,6 +53,16 @@ class Basis(BaseModel):
     line: int = Field(ge=1)
 
 
+class Signer(BaseModel):
+    """Who signed a document, as its copy prints it (capacity line and name)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    capacity: str
+    name: str
+    line: int = Field(ge=1)
+
+
 class Document(_Record):
     id: str
     kind: str
@@ -67,6 +77,8 @@ class Document(_Record):
     # The texts the document says it implements or rests on, as printed ("Căn cứ …",
     # "Thực hiện …"), each with the seed line that prints it.
     basis: list[Basis] = Field(default_factory=list)
+    # The signature block as printed; None when the copy prints no signer.
+    signer: Signer | None = None
     seed: str
 
     @property

@@ -69,3 +69,12 @@ def test_document_basis_is_printed_where_it_says(doc_id: str) -> None:
     for basis in doc.basis:
         near = _squash(_window(lines, basis.line, 0, 3))
         assert _squash(basis.text)[:40] in near, f"{basis.text[:40]!r} not at line {basis.line}"
+
+
+@pytest.mark.parametrize("doc_id", sorted(KB.documents))
+def test_document_signer_is_printed_where_it_says(doc_id: str) -> None:
+    doc = KB.documents[doc_id]
+    if doc.signer is None:
+        pytest.skip("the copy prints no signer")
+    lines = _lines(doc.seed)
+    assert _squash(doc.signer.name) in _squash(lines[doc.signer.line - 1])
