@@ -213,5 +213,5 @@ async def test_jobqueue_ticks_without_help(
         await add_task(sf, "e2e_t1", lead=["e2e_syt"], due=D(2027, 6, 17), title="Báo cáo")
         await add_officer(sf, LAN, "e2e_syt")
         lan = bot.chat(user_id=LAN, first_name="Lan")
-        reminder = await lan.reply(timeout=20)
+        reminder = await lan.reply(timeout=30)
         assert "Còn 30 ngày" in reminder.text
