@@ -53,3 +53,18 @@ async def test_dates_follow_the_language(bot: BotHarness) -> None:
     await lan.press("895", docs)
     sections = await lan.edit()
     assert "July 26, 2023" in sections.text  # Babel, English
+
+
+async def test_language_choice_survives_a_restart(db_url: str) -> None:
+    """On SQLite and PostgreSQL: the choice is kept in the database, not in memory."""
+    async with BotHarness.start(database_url=db_url) as bot:
+        tom = bot.chat(user_id=4242, first_name="Tom")
+        await tom.send("/lang en")
+        assert (await tom.reply()).text == "From now on I will answer in English."
+    async with BotHarness.start(database_url=db_url) as bot:  # a new process, same database
+        tom = bot.chat(user_id=4242, first_name="Tom")
+        await tom.send("/help")
+        assert (await tom.reply()).text.startswith("How to use the bot")
+        other = bot.chat(user_id=4343)
+        await other.send("/help")
+        assert (await other.reply()).text.startswith("Cách dùng")
