@@ -25,7 +25,9 @@ from knowledge.engine import Engine
 from knowledge.loader import load_knowledge
 from knowledge.model import Task
 
-QUESTIONS = Path(__file__).resolve().parents[1] / "tests" / "qa" / "questions.yaml"
+QA_DIR = Path(__file__).resolve().parents[1] / "tests" / "qa"
+# The test set, the held-out set and the probe set: every path of the engine.
+QUESTION_FILES = [QA_DIR / "questions.yaml", QA_DIR / "heldout.yaml", QA_DIR / "probe.yaml"]
 FALLBACK = [
     "ai chu tri ra soat luat hoat dong chu thap do",
     "Bộ Nội vụ phải làm gì?",
@@ -36,9 +38,13 @@ FALLBACK = [
 
 
 def questions() -> list[str]:
-    if QUESTIONS.exists():
-        return [item["q"] for item in yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))]
-    return FALLBACK
+    found = [
+        item["q"]
+        for path in QUESTION_FILES
+        if path.exists()
+        for item in yaml.safe_load(path.read_text(encoding="utf-8"))
+    ]
+    return found or FALLBACK
 
 
 def synthetic(kb: KnowledgeBase, size: int, seed: int = 44) -> KnowledgeBase:

@@ -147,6 +147,18 @@ class Engine:
             if printed is not None:
                 self._by_printed_date.setdefault(printed, []).append(task.id)
         self._doc_words = {w for key in self.document_table.entries for w in key}
+        # Names of agencies with duties that start with a head (Sở, Bộ, Ban): (id, head,
+        # the rest of the name without "và"), to offer look-alikes of an unnamed agency.
+        heads = {*self.lexicon.agency_heads, *_EXTRA_HEADS}
+        self._headed_names: list[tuple[str, str, tuple[str, ...]]] = []
+        for agency in kb.agencies.values():
+            if not kb.tasks_of_agency(agency.id):
+                continue
+            for name in dict.fromkeys((agency.name, *agency.aliases)):
+                key = folded_key(name, self.lexicon)
+                if key and key[0] in heads:
+                    tail = tuple(w for w in key[1:] if w != "va")
+                    self._headed_names.append((agency.id, key[0], tail))
         # Campaign names (folded, two words or more) → all the words of that campaign's names.
         self._campaign_names: dict[tuple[str, ...], set[str]] = {}
         for c in kb.campaigns.values():
@@ -608,18 +620,13 @@ class Engine:
     def _lookalike_agencies(self, words: list[str]) -> list[str]:
         """Agencies whose name is the one asked with another head (Bộ X → Sở X)."""
         head, rest = words[0], [w for w in words[1:] if w != "va"]
-        heads = {*self.lexicon.agency_heads, *_EXTRA_HEADS}
         found: list[str] = []
-        for agency in self.kb.agencies.values():
-            if agency.id in found or not self.kb.tasks_of_agency(agency.id):
+        for agency_id, key_head, tail in self._headed_names:
+            if agency_id in found or key_head == head:
                 continue
-            for name in (agency.name, *agency.aliases):
-                key = folded_key(name, self.lexicon)
-                tail = [w for w in key[1:] if w != "va"]
-                k = min(3, len(tail), len(rest))
-                if key and key[0] in heads and key[0] != head and k >= 1 and rest[:k] == tail[:k]:
-                    found.append(agency.id)
-                    break
+            k = min(3, len(tail), len(rest))
+            if k >= 1 and rest[:k] == list(tail[:k]):
+                found.append(agency_id)
         return found[:4]
 
     def _refuse_agency(self, q: Query, lang: str, words: list[str]) -> Answer:
