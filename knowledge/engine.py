@@ -57,10 +57,55 @@ QUERY_LEVEL_TO_DOC = {
 # holders ("ai là bộ trưởng Bộ Nội vụ", "who is the minister of home affairs").
 _OFFICE = re.compile(
     r"\b(bo truong|thu truong|giam doc|chu tich|(?<!ban )bi thu|truong ban|truong phong"
-    r"|minister|director|chairman|chairwoman|chairperson|secretary|president)\b"
+    r"|thu tuong|minister|director|chairman|chairwoman|chairperson|secretary|president"
+    r"|prime minister)\b"
 )
 _WHO_HOLDS = re.compile(
     r"\b(la ai|ai la|ten gi|ten la gi|ho ten|who is|who s|whos|who are|name of|named)\b"
+)
+# Words such a question may hold besides the title and the body's name: if it holds any
+# other topic ("ai là đầu mối giúp Thủ tướng theo dõi"), it asks about a duty.
+_OFFICE_FILLER = frozenset(
+    {
+        "ai",
+        "ban",
+        "bi",
+        "bo",
+        "chairman",
+        "chairperson",
+        "chairwoman",
+        "chu",
+        "current",
+        "currently",
+        "dang",
+        "dau",
+        "deputy",
+        "director",
+        "doc",
+        "gi",
+        "giam",
+        "hien",
+        "ho",
+        "la",
+        "minister",
+        "name",
+        "named",
+        "nay",
+        "now",
+        "pho",
+        "phong",
+        "president",
+        "prime",
+        "secretary",
+        "tai",
+        "ten",
+        "thu",
+        "tich",
+        "truong",
+        "tuong",
+        "vice",
+        "who",
+    }
 )
 # Heads of agency names that may name a body the documents never name ("Ban Tổ chức").
 _EXTRA_HEADS = ("ban",)
@@ -250,7 +295,7 @@ class Engine:
         if (
             "person" in q.intents
             or ("count" in q.intents and "list" not in q.intents)
-            or (_OFFICE.search(folded) and _WHO_HOLDS.search(folded))
+            or self._asks_office_holder(q, folded)
         ):
             # Names of office holders, contacts and figures are not in the documents.
             return self._refuse(q, lang, [])
@@ -616,6 +661,13 @@ class Engine:
             if named:
                 return [tok.f, *(t.f for t in free[i + 1 : i + 7])]
         return None
+
+    @staticmethod
+    def _asks_office_holder(q: Query, folded: str) -> bool:
+        """ "Ai là bộ trưởng Bộ Nội vụ", "who is the director of …": a person, not a duty."""
+        if not (_OFFICE.search(folded) and _WHO_HOLDS.search(folded)):
+            return False
+        return all(t.f in _OFFICE_FILLER for t in q.content)
 
     def _lookalike_agencies(self, words: list[str]) -> list[str]:
         """Agencies whose name is the one asked with another head (Bộ X → Sở X)."""

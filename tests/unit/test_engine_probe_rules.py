@@ -100,6 +100,7 @@ def test_an_agency_the_documents_never_name_is_refused(question: str, lookalike)
         "bi thu quan uy kien an la ai",
         "who is the chairman of the provincial people's committee",
         "who is the deputy minister of home affairs",
+        "thủ tướng hiện nay là ai",
     ],
 )
 def test_office_holders_are_refused(question: str) -> None:
@@ -132,3 +133,10 @@ def test_campaign_timing_is_not_invented(question: str) -> None:
 def test_who_leads_a_campaign_is_still_answered() -> None:
     answer = ENGINE.answer("ai chủ trì tuyên truyền tháng nhân đạo")
     assert not answer.refused
+
+
+def test_a_duty_next_to_an_office_title_is_still_answered() -> None:
+    # "ai là …" with a real topic asks who does a duty, not who holds an office.
+    answer = ENGINE.answer("ai là đầu mối giúp Thủ tướng theo dõi tình hình thực hiện kế hoạch")
+    assert not answer.refused
+    assert answer.tasks and docs(answer) == {"qd895"}
