@@ -315,6 +315,10 @@ def document_record(kb: KnowledgeBase, doc: Document, lang: str) -> str:
     return "\n".join(lines)
 
 
+def did_you_mean_agency(lang: str) -> str:
+    return tr(lang, "Did you mean one of these agencies?")
+
+
 def unknown_agency(lang: str) -> str:
     return tr(
         lang,

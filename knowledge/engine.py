@@ -685,7 +685,7 @@ class Engine:
         alts = self._lookalike_agencies(words)
         text = compose.unknown_agency(lang)
         if alts:
-            text += "\n\n" + compose.did_you_mean(lang)
+            text += "\n\n" + compose.did_you_mean_agency(lang)
         suggestions = [
             Suggestion(None, compose.short(self.kb.agencies[a].name, 60), 0.5, a) for a in alts
         ]
