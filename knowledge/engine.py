@@ -300,9 +300,12 @@ class Engine:
             # Names of office holders, contacts and figures are not in the documents.
             return self._refuse(q, lang, [])
         unknown = self._unknown_agency_words(q) if not q.agencies else None
-        if unknown is not None and "agency_tasks" in q.intents:
-            # "What must <an agency the documents never name> do?": say so, and offer
-            # the agencies whose names differ only in the head (Bộ GD&ĐT → Sở GD&ĐT).
+        if unknown is not None and (
+            "agency_tasks" in q.intents or self._unknown_subject(q, unknown)
+        ):
+            # "What must <an agency the documents never name> do?", "Bộ Y tế có vận động
+            # hiến máu không?": say so, and offer the agencies whose names differ only in
+            # the head (Bộ GD&ĐT → Sở GD&ĐT) rather than answer with another one's duty.
             return self._refuse_agency(q, lang, unknown)
         allowed_docs = self._allowed_documents(q)
         agencies = [self._order_agencies(m, q) for m in q.agencies]
@@ -661,6 +664,20 @@ class Engine:
             if named:
                 return [tok.f, *(t.f for t in free[i + 1 : i + 7])]
         return None
+
+    def _unknown_subject(self, q: Query, words: list[str]) -> bool:
+        """Whether an unnamed agency is the subject of the question: named first, the
+        question not asking who leads or coordinates, and either a look-alike of a named
+        agency (Bộ Y tế ~ Sở Y tế) or no word of the base ("bộ phận" is one)."""
+        if {"lead", "coordinate"} & set(q.intents):
+            return False
+        free = [t.f for t in q.free or []]
+        start = free.index(words[0]) if words[0] in free else -1
+        if start < 0 or any(w not in self.lexicon.stopwords_vi for w in free[:start]):
+            return False
+        if (words[0], words[1]) not in self.reader.compounds:
+            return True
+        return bool(self._lookalike_agencies(words))
 
     @staticmethod
     def _asks_office_holder(q: Query, folded: str) -> bool:

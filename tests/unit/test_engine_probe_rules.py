@@ -140,3 +140,33 @@ def test_a_duty_next_to_an_office_title_is_still_answered() -> None:
     answer = ENGINE.answer("ai là đầu mối giúp Thủ tướng theo dõi tình hình thực hiện kế hoạch")
     assert not answer.refused
     assert answer.tasks and docs(answer) == {"qd895"}
+
+
+@pytest.mark.parametrize(
+    ("question", "lookalike"),
+    [
+        ("bo y te co phai van dong hien mau khong", "so_y_te_lai_chau"),
+        ("sở công thương có hỗ trợ kinh phí cho hội không", None),
+        ("ministry of health blood donation", "so_y_te_lai_chau"),
+    ],
+)
+def test_an_unnamed_agency_as_subject_gets_no_other_agencys_duty(question: str, lookalike) -> None:
+    answer = ENGINE.answer(question)
+    assert answer.refused and not answer.tasks
+    if lookalike:
+        assert [s.agency for s in answer.suggestions] == [lookalike]
+
+
+@pytest.mark.parametrize(
+    ("question", "task"),
+    [
+        ("bo sung noi dung kl44 vao chuong trinh kiem tra giam sat cua thanh uy", None),
+        ("so ket nghi dinh 93 phai xong khi nao", "qd895_pl_ii_4"),
+        ("bộ phận cơ thể người hiến xác có được vận động không", "kh_lai_chau_iii_4_2"),
+    ],
+)
+def test_words_starting_like_an_agency_are_not_one(question: str, task) -> None:
+    answer = ENGINE.answer(question)
+    assert not answer.refused, answer.text
+    if task:
+        assert answer.tasks[0] == task
