@@ -8,7 +8,6 @@ interval, so snoozed reminders and on-demand sends go out promptly).
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 from collections.abc import Mapping
@@ -20,7 +19,7 @@ from bot.db.models import User
 from bot.db.models_scheduler import DigestRun
 from bot.i18n import t, tn
 from scheduler import store
-from scheduler.chart import status_chart
+from scheduler.chart import ChartRenderer
 from scheduler.delivery import Deliverer, DeliveryReport, FloodLimiter, Sender, mark_chat
 from scheduler.digest import (
     Digest,
@@ -89,6 +88,7 @@ class SchedulerService:
         limiter: FloodLimiter | None = None,
         registrations: RegistrationsHook | None = None,
         admin_ids: frozenset[int] = frozenset(),
+        charts: ChartRenderer | None = None,
     ) -> None:
         self.db = db
         #: admins (ADMIN_USER_IDS) get the digest of every agency plus the curation figures
@@ -110,6 +110,7 @@ class SchedulerService:
             db.session_factory, sender, clock, limiter=limiter, calendar=self.calendar
         )
         self.leader = LeaderLock(db.engine)
+        self.charts = charts or ChartRenderer()
         #: chats that blocked the bot, refreshed each tick (see ``reactivate``)
         self.inactive_chats: set[int] = set()
 
@@ -142,6 +143,7 @@ class SchedulerService:
         return await self.deliverer.drain()
 
     async def close(self) -> None:
+        self.charts.close()
         await self.leader.release()
 
     # -- digest -------------------------------------------------------------------------
@@ -198,10 +200,12 @@ class SchedulerService:
             text += await self._curation_section(lang, now)
         chart = None
         if self.digest_config.chart and digest.by_group:
-            # Drawing takes a few hundred milliseconds: keep the event loop free meanwhile.
-            chart = await asyncio.to_thread(
-                status_chart, lang, digest.by_group, t(lang, "Task status: {scope}", scope=label)
-            )
+            try:
+                chart = await self.charts.render(
+                    lang, digest.by_group, t(lang, "Task status: {scope}", scope=label)
+                )
+            except Exception:
+                log.exception("drawing the digest chart failed; the digest goes without it")
         return digest, text, chart
 
     async def _curation_section(self, lang: str, now: dt.datetime) -> str:

@@ -13,6 +13,7 @@ from bot.clock import VN_TZ, ManualClock
 from bot.db.engine import Database, read_session, write_session
 from bot.db.models_scheduler import Absence, OutboxMessage
 from scheduler import store
+from scheduler.chart import ChartRenderer
 from scheduler.delivery import QueuedMessage
 from scheduler.export import export_rows, to_csv, to_xlsx
 from scheduler.scan import read_snapshot
@@ -64,10 +65,13 @@ async def seed(db: Database) -> None:
 async def test_digest_counts(database: Database) -> None:
     await seed(database)
     clock = ManualClock(at(D(2027, 6, 16), 10))  # Wednesday
-    svc = SchedulerService(database, NoSender(), clock)
+    svc = SchedulerService(database, NoSender(), clock)  # charts drawn in a helper process
     async with read_session(database.session_factory) as s:
         [coordinator] = await store.coordinators(s)
-    digest, text, chart = await svc.digest_for(coordinator)
+    try:
+        digest, text, chart = await svc.digest_for(coordinator)
+    finally:
+        svc.charts.close()
     assert (digest.agencies, digest.tasks) == (3, 4)
     assert [i.task_id for i in digest.due_soon] == ["soon", "soon"]  # lead syt, coordinator snv
     assert [i.task_id for i in digest.overdue] == ["late"]
@@ -87,7 +91,7 @@ async def test_digest_counts(database: Database) -> None:
 async def test_weekly_digest_monday_once_and_holiday_moves_back(database: Database) -> None:
     await seed(database)
     clock = ManualClock(at(D(2027, 6, 14), 7, 59))  # Monday, a minute early
-    svc = SchedulerService(database, NoSender(), clock)
+    svc = SchedulerService(database, NoSender(), clock, charts=ChartRenderer(in_process=True))
     assert await svc.send_weekly_digests() == 0
     clock.set(at(D(2027, 6, 14), 8))
     assert await svc.send_weekly_digests() == 1
@@ -128,7 +132,9 @@ async def test_admins_get_every_agency_and_the_curation_figures(database: Databa
     await seed(database)
     await add_officer(database.session_factory, 5, "syt")  # the admin is a user too
     clock = ManualClock(at(D(2027, 6, 14), 8))
-    svc = SchedulerService(database, NoSender(), clock, admin_ids=frozenset({5}))
+    svc = SchedulerService(
+        database, NoSender(), clock, admin_ids=frozenset({5}), charts=ChartRenderer(in_process=True)
+    )
     assert await svc.send_weekly_digests() == 2  # the coordinator and the admin
     async with read_session(database.session_factory) as s:
         texts = {
