@@ -16,6 +16,8 @@ _DATE = re.compile(
     r"\b(ngay nao|ngay may|ngay bao nhieu|ngay ban hanh|ngay ky|ngay ki|khi nao|bao gio"
     r"|nam nao|thang nao|luc nao|hom nao|when|date|dated|what day)\b"
 )
+# Words that ask for a calendar day by themselves ("QĐ 895 ngày mấy", "date of KL 44").
+_DAY = re.compile(r"\b(ngay nao|ngay may|ngay bao nhieu|hom nao|date|dated|what day)\b")
 _ACT = re.compile(
     r"\b(ban hanh|ky|ki|issued|issue|signed|published|adopted|ra doi|duoc ky|duoc ban hanh)\b"
 )
@@ -35,93 +37,47 @@ _BASIS = re.compile(
     r"( [a-z]+){0,2} (nao|gi|which)\b|\b(implements? which|which document)\b"
 )
 
-# Words that may stand next to the fact words and the document's name and say no more.
-FACT_WORDS = frozenset(
-    [
-        "ban",
-        "hanh",
-        "ngay",
-        "nao",
-        "may",
-        "bao",
-        "nhieu",
-        "khi",
-        "gio",
-        "nam",
-        "thang",
-        "luc",
-        "hom",
-        "ky",
-        "ki",
-        "nguoi",
-        "ai",
-        "boi",
-        "ten",
-        "so",
-        "hieu",
-        "gi",
-        "co",
-        "quan",
-        "cap",
-        "do",
-        "cua",
+# Function words that may stand around the fact words and the document's name.
+FILLER = frozenset(
+    {
         "la",
+        "cua",
         "duoc",
-        "ra",
-        "doi",
         "vao",
-        "thuc",
-        "hien",
-        "trien",
-        "khai",
-        "cu",
+        "do",
+        "co",
+        "cap",
         "the",
-        "hoa",
-        "van",
-        "quyet",
-        "dinh",
-        "ket",
-        "luan",
-        "ke",
-        "hoach",
-        "cong",
-        "chi",
-        "thi",
-        "dua",
-        "tren",
-        "when",
-        "date",
-        "dated",
-        "day",
+        "of",
+        "is",
+        "was",
+        "were",
+        "on",
+        "it",
+        "by",
+        "does",
+        "did",
+        "have",
+        "has",
         "what",
         "which",
         "who",
         "whose",
-        "number",
-        "issued",
-        "issue",
-        "signed",
-        "signer",
-        "signatory",
-        "signs",
-        "published",
-        "adopted",
-        "authority",
-        "body",
-        "by",
-        "was",
-        "were",
-        "is",
-        "the",
-        "of",
-        "on",
-        "it",
-        "implements",
-        "implement",
-        "implementing",
-        "document",
-    ]
+        "thuoc",
+        "nam",
+        "thang",
+        "ngay",
+        "tren",
+        "dua",
+        "can",
+        "cu",
+        "dau",
+        "van",
+        "ban",
+        "ten",
+    }
 )
+_ALL = (_SIGNER, _DATE, _DAY, _ACT, _NUMBER, _ISSUER, _BASIS)
 
 
 def fact_asked(text: str, intents: Iterable[str]) -> str | None:
@@ -130,7 +86,7 @@ def fact_asked(text: str, intents: Iterable[str]) -> str | None:
     intents = set(intents)
     if _SIGNER.search(t) and not _DATE.search(t):
         return "signer"
-    if _ACT.search(t) and (_DATE.search(t) or "deadline" in intents):
+    if (_ACT.search(t) and (_DATE.search(t) or "deadline" in intents)) or _DAY.search(t):
         return "date"
     if _NUMBER.search(t):
         return "number"
@@ -141,6 +97,15 @@ def fact_asked(text: str, intents: Iterable[str]) -> str | None:
     return None
 
 
-def only_fact_words(words: Iterable[str], allowed: set[str]) -> bool:
-    """Whether the question holds nothing but fact words and ``allowed`` (its names)."""
-    return all(w in FACT_WORDS or w in allowed or w.isdigit() for w in words)
+def residual(words: list[str]) -> list[str]:
+    """The words of a question left once every fact phrase is taken out."""
+    text = f" {' '.join(words)} "
+    for pattern in _ALL:
+        text = pattern.sub(" ", text)
+    return text.split()
+
+
+def only_fact_words(words: list[str], allowed: set[str]) -> bool:
+    """Whether the question holds nothing but fact phrases, ``allowed`` words (its names,
+    stopwords) and function words."""
+    return all(w in FILLER or w in allowed or w.isdigit() for w in residual(words))

@@ -630,8 +630,9 @@ class Engine:
         fact = doc_facts.fact_asked(re.sub(r"[^\w/ ]", " ", text), q.intents)
         if fact is None:
             return None
-        names = self._doc_words | self._kind_words | self.reader.place_words
-        if not doc_facts.only_fact_words((t.f for t in q.content), names):
+        allowed = self._doc_words | self._kind_words | self.reader.place_words
+        allowed |= self.lexicon.stopwords_vi | self.lexicon.stopwords_en
+        if not doc_facts.only_fact_words(q.free_all, allowed):
             return None
         doc_id = self._pick_document(q) if q.documents else next(iter(docs))
         doc = self.kb.documents[doc_id]

@@ -170,3 +170,23 @@ def test_words_starting_like_an_agency_are_not_one(question: str, task) -> None:
     assert not answer.refused, answer.text
     if task:
         assert answer.tasks[0] == task
+
+
+@pytest.mark.parametrize(
+    ("question", "doc", "fact"),
+    [
+        ("What is the date of Conclusion 44?", "kl44", "14 November 2022"),
+        ("quyết định 895 ngày mấy", "qd895", "26/07/2023"),
+        ("qd895 thuoc cap nao", "qd895", "Thủ tướng Chính phủ"),
+        ("kl 44 ai ky ten", "kl44", "Võ Văn Thưởng"),
+    ],
+)
+def test_document_facts_in_other_wordings(question: str, doc: str, fact: str) -> None:
+    answer = ENGINE.answer(question)
+    assert docs(answer) == {doc} and not answer.tasks
+    assert fold(fact) in fold(answer.text)
+
+
+def test_a_deadline_before_a_day_is_a_duty_not_the_documents_date() -> None:
+    answer = ENGINE.answer("theo ke hoach thanh uy cac cap uy phai cu the hoa kl44 truoc ngay nao")
+    assert answer.tasks and docs(answer) == {"kh_thanh_uy"}
