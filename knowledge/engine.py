@@ -735,9 +735,9 @@ class Engine:
         if {"lead", "coordinate"} & set(task_intents):
             return None
         start = q.agency_spans[0][0]
-        before = q.free_all[:start]
-        if any(w not in self.lexicon.stopwords_vi for w in before):
-            return None
+        framing = self.lexicon.stopwords_vi | self._doc_words | self.reader.place_words
+        if any(w not in framing for w in q.free_all[:start]):
+            return None  # "kinh phí cho Sở X": named after the topic, not its subject
         return agencies[0][0]
 
     def _subject_rank(self, q: Query, agency_id: str, scope: set[str] | None) -> Scored | None:

@@ -190,3 +190,8 @@ def test_document_facts_in_other_wordings(question: str, doc: str, fact: str) ->
 def test_a_deadline_before_a_day_is_a_duty_not_the_documents_date() -> None:
     answer = ENGINE.answer("theo ke hoach thanh uy cac cap uy phai cu the hoa kl44 truoc ngay nao")
     assert answer.tasks and docs(answer) == {"kh_thanh_uy"}
+
+
+def test_a_subject_agency_after_the_documents_name_keeps_its_preference() -> None:
+    answer = ENGINE.answer("theo kế hoạch lai châu, sở tài chính có bố trí kinh phí cho hội không")
+    assert answer.tasks == ["kh_lai_chau_iii_3"]
