@@ -310,7 +310,7 @@ async def cmd_away(update: Update, context: Context) -> None:
         await send_html(
             update,
             context,
-            t(lang, "Only officers of an agency get reminders, so there is nothing to pause."),
+            t(lang, "Only officers and coordinators get reminders, so there is nothing to pause."),
         )
         return
     await send_html(

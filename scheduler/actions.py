@@ -52,9 +52,12 @@ def parse_date(text: str, today: dt.date) -> dt.date | None:
 
 
 async def set_away(sf: SessionFactory, user_id: int, until: dt.date, now: dt.datetime) -> bool:
-    """Mark an officer away until ``until`` (inclusive); False if they are no officer."""
+    """Mark an officer (or a coordinator) away until ``until`` (inclusive).
+
+    False if they are neither: nobody else gets reminders or digests to pause.
+    """
     async with write_session(sf) as s:
-        if not await store.user_agencies(s, user_id):
+        if not await store.user_agencies(s, user_id) and not await store.coordinators(s, user_id):
             return False
         await s.execute(
             insert_ignore(s, Absence).values(user_id=user_id, away_until=until, set_at=now)

@@ -235,3 +235,19 @@ async def test_current_status_follows_corrections(database: Database) -> None:
     assert progress.status == "in_progress" and progress.last_update == at(D(2027, 6, 2), 9)
     result = await ReminderScanner(sf, ManualClock(at(D(2027, 6, 16), 9))).scan()
     assert ("t1", "syt", "before_1", D(2027, 6, 17)) in result.keys
+
+
+async def test_away_is_for_officers_and_coordinators(database: Database) -> None:
+    from scheduler import actions
+
+    await seed(database)
+    sf, now = database.session_factory, at(D(2027, 6, 1), 9)
+    assert await actions.set_away(sf, 101, D(2027, 6, 20), now)  # officer
+    assert await actions.set_away(sf, 900, D(2027, 6, 20), now)  # coordinator
+    assert not await actions.set_away(sf, 555, D(2027, 6, 20), now)  # nobody
+    assert await actions.away_until(sf, 101, D(2027, 6, 10)) == D(2027, 6, 20)
+    assert await actions.away_until(sf, 101, D(2027, 6, 21)) is None  # over
+    assert await actions.set_away(sf, 101, D(2027, 6, 25), now)  # changed, not duplicated
+    assert await actions.away_until(sf, 101, D(2027, 6, 21)) == D(2027, 6, 25)
+    assert await actions.clear_away(sf, 101)
+    assert not await actions.clear_away(sf, 101)
