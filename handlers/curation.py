@@ -29,11 +29,12 @@ from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.curation.access import may_curate
+from bot.curation.backlog import Asked, QuestionBacklog
 from bot.curation.candidates import candidates_for
 from bot.curation.grouping import Group
 from bot.curation.live import build_engine, load_validated
 from bot.curation.pseudonym import pseudonym_key, pseudonymize
-from bot.curation.questions import is_answered, log_question
+from bot.curation.questions import is_answered
 from bot.curation.ratings import DOWN, UP, RatedQuestion, rate_answer
 from bot.curation.review import (
     Outcome,
@@ -72,6 +73,7 @@ RATED_KEY = "curation_rated"
 RATED_KEEP = 20
 LOCK_KEY = "curation_lock"
 KEY_KEY = "curation_pseudonym_key"
+BACKLOG_KEY = "curation_backlog"
 MARK_KEY = "curation_phrasings_mark"  # (count, max id) of the phrasings the engine has
 REFRESH_SECONDS = 60  # how often a replica looks for phrasings linked elsewhere
 
@@ -214,6 +216,22 @@ def with_row(
     return InlineKeyboardMarkup([*rows, row])
 
 
+def _backlog(svc: Services) -> QuestionBacklog:
+    backlog = svc.extras.get(BACKLOG_KEY)
+    if not isinstance(backlog, QuestionBacklog):
+        backlog = svc.extras[BACKLOG_KEY] = QuestionBacklog()
+    return backlog
+
+
+async def flush_backlog(svc: Services, db: Database) -> None:
+    """Write the questions queued by the answer path (never raises: it runs in the
+    background, and a failed batch stays queued for the next flush)."""
+    try:
+        await _backlog(svc).flush(db, lambda session: _pseudonym_key(svc, session))
+    except Exception as exc:  # no traceback: its SQL parameters hold question texts
+        log.error("could not log questions for curation: %s", type(exc).__name__)
+
+
 async def record_answer(
     update: Update, context: Context, question: str, answer: Answer
 ) -> list[InlineKeyboardButton] | None:
@@ -226,21 +244,12 @@ async def record_answer(
         return None
     svc = services(context)
     try:
-        now = svc.clock.now()
         unanswered = not is_answered(answer)
         candidates = candidates_for(svc.engine, question, answer) if unanswered else []
-        async with write_session(db.session_factory) as session:
-            key = await _pseudonym_key(svc, session)
-            await log_question(
-                session,
-                at=now,
-                pseudonym=pseudonymize(key, user_id),
-                text=question,
-                answer=answer,
-                candidates=candidates,
-            )
-    except Exception as exc:  # best effort; no traceback: its SQL parameters hold the text
-        log.error("could not log a question for curation: %s", type(exc).__name__)
+        _backlog(svc).add(Asked(svc.clock.now(), user_id, question, answer, candidates))
+        context.application.create_task(flush_backlog(svc, db), update=update)
+    except Exception as exc:  # best effort; never the question's text in a log line
+        log.error("could not queue a question for curation: %s", type(exc).__name__)
         return None
     if answer.refused:
         return None
@@ -292,6 +301,7 @@ async def on_rating_button(update: Update, context: Context) -> None:
             remembered.text, remembered.lang, remembered.confidence, tuple(found)
         )
     now = svc.clock.now()
+    await flush_backlog(svc, db)  # the rated question is counted before its rating
     try:
         async with write_session(db.session_factory) as session:
             key = await _pseudonym_key(svc, session)
@@ -376,6 +386,7 @@ async def cmd_unanswered(update: Update, context: Context) -> None:
         await send_html(update, context, _no_db_text(lang))
         return
     svc = services(context)
+    await flush_backlog(svc, db)  # the questions asked just before count too
     async with read_session(db.session_factory) as session:
         if not await may_curate(session, svc.settings.admin_user_ids, user_id):
             await send_html(update, context, _curators_only(lang))

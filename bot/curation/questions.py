@@ -53,14 +53,18 @@ def _upsert(session: AsyncSession):  # type: ignore[no-untyped-def]
 
 async def count_question(session: AsyncSession, at: dt.datetime, answered: bool) -> None:
     """Add one asked question (and one answered, if it was) to the day's counters."""
-    day = at.astimezone(VN_TZ).date()
+    await add_counts(session, at.astimezone(VN_TZ).date(), 1, int(answered))
+
+
+async def add_counts(session: AsyncSession, day: dt.date, asked: int, answered: int) -> None:
+    """Add ``asked`` questions, ``answered`` of them answered, to the counters of ``day``."""
     insert = _upsert(session)
-    stmt = insert(DailyQuestionCount).values(day=day, asked=1, answered=int(answered))
+    stmt = insert(DailyQuestionCount).values(day=day, asked=asked, answered=answered)
     stmt = stmt.on_conflict_do_update(
         index_elements=[DailyQuestionCount.day],
         set_={
-            "asked": DailyQuestionCount.asked + 1,
-            "answered": DailyQuestionCount.answered + int(answered),
+            "asked": DailyQuestionCount.asked + asked,
+            "answered": DailyQuestionCount.answered + answered,
         },
     )
     await session.execute(stmt)

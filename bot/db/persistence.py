@@ -61,6 +61,10 @@ def _conv_key(key: tuple[int | str, ...]) -> str:
     return json.dumps(list(key), separators=(",", ":"))
 
 
+#: marks a queued deletion in :meth:`DatabasePersistence._write`
+_DROP = object()
+
+
 class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[str, Any]]):
     def __init__(
         self,
@@ -83,6 +87,8 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
         self._upgrade = upgrade
         self._clock = clock
         self._lock = asyncio.Lock()
+        self._write_lock = asyncio.Lock()
+        self._pending: dict[tuple[str, str], Any] = {}
 
     # -- the database ------------------------------------------------------------------
 
@@ -112,25 +118,51 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
             return {key: data for key, data in rows.all()}
 
     async def _put(self, namespace: str, key: str, data: Any) -> None:
-        db = await self.open()
-        now = self._clock.now()
+        await self._write({(namespace, key): data})
+
+    async def _drop(self, namespace: str, key: str) -> None:
+        await self._write({(namespace, key): _DROP})
+
+    async def _write(self, changes: dict[tuple[str, str], Any]) -> None:
+        """Queue ``changes`` and write everything queued in one transaction.
+
+        PTB hands over each changed chat, user and conversation in its own call, all at
+        once (``asyncio.gather``); one transaction for the lot instead of one each keeps
+        SQLite's single writer (and PostgreSQL's commits) out of the answer path. A call
+        returns once its own change is in the database.
+        """
+        self._pending.update(changes)
+        await asyncio.sleep(0)  # let the calls gathered with this one queue theirs
+        async with self._write_lock:
+            batch, self._pending = self._pending, {}
+            if not batch:
+                return  # an earlier call of this round wrote ours
+            db = await self.open()
+            try:
+                async with write_session(db.session_factory) as session:
+                    for (namespace, key), data in batch.items():
+                        if data is _DROP:
+                            await session.execute(
+                                delete(BotState).where(
+                                    BotState.namespace == namespace, BotState.key == key
+                                )
+                            )
+                        else:
+                            await session.execute(self._upsert(db, namespace, key, data))
+            except BaseException:
+                for item, data in batch.items():  # keep newer changes queued since
+                    self._pending.setdefault(item, data)
+                raise
+
+    def _upsert(self, db: Database, namespace: str, key: str, data: Any) -> Any:
         dialect = postgresql if db.backend == "postgresql" else sqlite
         stmt = dialect.insert(BotState).values(
-            namespace=namespace, key=key, data=data, updated_at=now
+            namespace=namespace, key=key, data=data, updated_at=self._clock.now()
         )
-        stmt = stmt.on_conflict_do_update(
+        return stmt.on_conflict_do_update(
             index_elements=[BotState.namespace, BotState.key],
             set_={"data": stmt.excluded.data, "updated_at": stmt.excluded.updated_at},
         )
-        async with write_session(db.session_factory) as session:
-            await session.execute(stmt)
-
-    async def _drop(self, namespace: str, key: str) -> None:
-        db = await self.open()
-        async with write_session(db.session_factory) as session:
-            await session.execute(
-                delete(BotState).where(BotState.namespace == namespace, BotState.key == key)
-            )
 
     # -- BasePersistence -----------------------------------------------------------------
 

@@ -1,0 +1,64 @@
+"""The question backlog: queued off the answer path, written in one transaction, with
+the same counts and stored rows as logging one by one. Runs on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.curation.backlog import Asked, QuestionBacklog
+from bot.curation.figures import admin_figures
+from bot.curation.pseudonym import pseudonym_key
+from bot.db.engine import read_session
+from bot.db.models_curation import UnansweredQuestion
+from knowledge.engine import Engine
+
+REFUSED = "ai lam app hien mau"
+ANSWERED = "ai chu tri ra soat luat hoat dong chu thap do"
+
+
+@pytest.fixture(scope="module")
+def engine(kb) -> Engine:
+    return Engine(kb)
+
+
+async def _key(session):
+    return await pseudonym_key(session, dt.datetime(2026, 3, 2, tzinfo=dt.UTC), "test-secret")
+
+
+async def test_a_batch_counts_per_day_and_stores_the_unanswered(database, engine, clock) -> None:
+    backlog = QuestionBacklog()
+    yesterday = clock.now() - dt.timedelta(days=1)
+    for at, text in [
+        (yesterday, ANSWERED),
+        (clock.now(), ANSWERED),
+        (clock.now(), ANSWERED),
+        (clock.now(), REFUSED),
+    ]:
+        backlog.add(Asked(at, 42, text, engine.answer(text), []))
+    assert len(backlog) == 4
+    assert await backlog.flush(database, _key) == 4
+    assert len(backlog) == 0 and await backlog.flush(database, _key) == 0
+    async with read_session(database.session_factory) as session:
+        figures = await admin_figures(session, now=clock.now())
+        stored = (await session.execute(select(UnansweredQuestion.text))).scalars().all()
+    assert (figures.asked, figures.answered) == (4, 3)
+    assert stored == [REFUSED]
+
+
+async def test_a_failed_flush_keeps_the_batch_for_the_next(database, engine, clock) -> None:
+    backlog = QuestionBacklog()
+    backlog.add(Asked(clock.now(), 42, REFUSED, engine.answer(REFUSED), []))
+
+    async def broken_key(session):
+        raise RuntimeError("key store down")
+
+    with pytest.raises(RuntimeError):
+        await backlog.flush(database, broken_key)
+    assert len(backlog) == 1
+    assert await backlog.flush(database, _key) == 1
+    async with read_session(database.session_factory) as session:
+        count = await session.scalar(select(func.count()).select_from(UnansweredQuestion))
+    assert count == 1
