@@ -74,6 +74,8 @@ RATED_KEEP = 20
 LOCK_KEY = "curation_lock"
 KEY_KEY = "curation_pseudonym_key"
 BACKLOG_KEY = "curation_backlog"
+#: seconds a queued question waits for others to share its write (readers flush at once)
+FLUSH_DELAY = 1.0
 MARK_KEY = "curation_phrasings_mark"  # (count, max id) of the phrasings the engine has
 REFRESH_SECONDS = 60  # how often a replica looks for phrasings linked elsewhere
 
@@ -232,6 +234,15 @@ async def flush_backlog(svc: Services, db: Database) -> None:
         log.error("could not log questions for curation: %s", type(exc).__name__)
 
 
+async def _flush_soon(svc: Services, db: Database) -> None:
+    """One background flush per :data:`FLUSH_DELAY`: questions asked meanwhile share it."""
+    try:
+        await asyncio.sleep(FLUSH_DELAY)
+    finally:
+        _backlog(svc).flush_scheduled = False
+        await flush_backlog(svc, db)
+
+
 async def record_answer(
     update: Update, context: Context, question: str, answer: Answer
 ) -> list[InlineKeyboardButton] | None:
@@ -246,8 +257,11 @@ async def record_answer(
     try:
         unanswered = not is_answered(answer)
         candidates = candidates_for(svc.engine, question, answer) if unanswered else []
-        _backlog(svc).add(Asked(svc.clock.now(), user_id, question, answer, candidates))
-        context.application.create_task(flush_backlog(svc, db), update=update)
+        backlog = _backlog(svc)
+        backlog.add(Asked(svc.clock.now(), user_id, question, answer, candidates))
+        if not backlog.flush_scheduled:
+            backlog.flush_scheduled = True
+            context.application.create_task(_flush_soon(svc, db), update=update)
     except Exception as exc:  # best effort; never the question's text in a log line
         log.error("could not queue a question for curation: %s", type(exc).__name__)
         return None

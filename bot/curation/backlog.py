@@ -42,6 +42,8 @@ class QuestionBacklog:
     def __init__(self) -> None:
         self._queued: list[Asked] = []
         self._lock = asyncio.Lock()
+        #: a background flush is on its way (set and cleared by the one who schedules it)
+        self.flush_scheduled = False
 
     def __len__(self) -> int:
         return len(self._queued)

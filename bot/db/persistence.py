@@ -61,6 +61,10 @@ def _conv_key(key: tuple[int | str, ...]) -> str:
     return json.dumps(list(key), separators=(",", ":"))
 
 
+def _fingerprint(data: Any) -> str:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 #: marks a queued deletion in :meth:`DatabasePersistence._write`
 _DROP = object()
 
@@ -89,6 +93,8 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
         self._lock = asyncio.Lock()
         self._write_lock = asyncio.Lock()
         self._pending: dict[tuple[str, str], Any] = {}
+        #: what this process last wrote per (namespace, key), to skip unchanged rewrites
+        self._written: dict[tuple[str, str], str] = {}
 
     # -- the database ------------------------------------------------------------------
 
@@ -131,7 +137,15 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
         SQLite's single writer (and PostgreSQL's commits) out of the answer path. A call
         returns once its own change is in the database.
         """
-        self._pending.update(changes)
+        for item, data in changes.items():
+            # PTB hands over every chat and user an update touched, changed or not:
+            # what is stored already, exactly so, is not written again.
+            if data is not _DROP and self._written.get(item) == _fingerprint(data):
+                self._pending.pop(item, None)
+                continue
+            self._pending[item] = data
+        if not self._pending:
+            return
         await asyncio.sleep(0)  # let the calls gathered with this one queue theirs
         async with self._write_lock:
             batch, self._pending = self._pending, {}
@@ -153,6 +167,11 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
                 for item, data in batch.items():  # keep newer changes queued since
                     self._pending.setdefault(item, data)
                 raise
+            for item, data in batch.items():
+                if data is _DROP:
+                    self._written.pop(item, None)
+                else:
+                    self._written[item] = _fingerprint(data)
 
     def _upsert(self, db: Database, namespace: str, key: str, data: Any) -> Any:
         dialect = postgresql if db.backend == "postgresql" else sqlite

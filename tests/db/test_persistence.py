@@ -33,3 +33,36 @@ async def test_opens_and_upgrades_by_url(tmp_path, clock: ManualClock) -> None:
         assert persistence.database is not None
     finally:
         await persistence.close()
+
+
+async def _stamps(database: Database) -> dict[str, object]:
+    from sqlalchemy import select
+
+    from bot.db.models import BotState
+
+    async with database.session_factory() as session:
+        rows = await session.execute(select(BotState.key, BotState.updated_at))
+        return dict(rows.all())
+
+
+async def test_unchanged_data_is_not_rewritten_and_changes_are(
+    database: Database, clock: ManualClock
+) -> None:
+    import asyncio
+
+    persistence = DatabasePersistence(database=database, clock=clock)
+    await persistence.update_chat_data(1, {"lang": "vi"})
+    first = (await _stamps(database))["1"]
+    clock.advance(minutes=5)
+    # PTB hands over every touched chat at once; an unchanged one is skipped ...
+    await asyncio.gather(
+        persistence.update_chat_data(1, {"lang": "vi"}),
+        persistence.update_chat_data(2, {"lang": "en"}),
+    )
+    stamps = await _stamps(database)
+    assert stamps["1"] == first and stamps["2"] > first
+    # ... and a real change is written.
+    clock.advance(minutes=5)
+    await persistence.update_chat_data(1, {"lang": "en"})
+    assert (await _stamps(database))["1"] > first
+    assert (await persistence.get_chat_data())[1] == {"lang": "en"}
