@@ -11,6 +11,7 @@ from bot.i18n import LANGUAGES, normalize_lang, t, tb
 from handlers import agency, browse, qa
 from handlers import callbacks as cb
 from handlers.context import (
+    CommandSpec,
     Context,
     command_argument,
     edit_html,
@@ -86,8 +87,24 @@ async def cmd_start(update: Update, context: Context) -> None:
     )
 
 
+#: commands the fixed part of the help text already explains
+_HELP_CORE = frozenset({"hoi", "vanban", "coquan", "lang", "help", "start"})
+
+
+def more_commands_text(lang: str, commands: list[CommandSpec]) -> str:
+    """The other areas' commands (progress, volunteers, digest…), one line each."""
+    lines = [
+        f"/{spec.command} — {t(lang, spec.description)}"
+        for spec in dict((c.command, c) for c in commands).values()
+        if spec.command not in _HELP_CORE
+    ]
+    return t(lang, "<b>More commands</b>") + "\n" + "\n".join(lines) if lines else ""
+
+
 async def cmd_help(update: Update, context: Context) -> None:
-    await send_html(update, context, help_text(user_lang(context)))
+    lang = user_lang(context)
+    more = more_commands_text(lang, context.application.services.commands)
+    await send_html(update, context, help_text(lang) + (f"\n\n{more}" if more else ""))
 
 
 # -- /lang -------------------------------------------------------------------------------------

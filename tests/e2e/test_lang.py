@@ -68,3 +68,17 @@ async def test_language_choice_survives_a_restart(db_url: str) -> None:
         other = bot.chat(user_id=4343)
         await other.send("/help")
         assert (await other.reply()).text.startswith("Cách dùng")
+
+
+async def test_help_lists_every_area_in_the_users_language(bot: BotHarness) -> None:
+    lan, tom = bot.chat(first_name="Lan"), bot.chat(first_name="Tom")
+    await tom.send("/lang en")
+    await tom.reply()
+    await lan.send("/help")
+    await tom.send("/help")
+    vi, en = (await lan.reply()).text, (await tom.reply()).text
+    assert "Các lệnh khác" in vi and "More commands" in en
+    for command in ("/capnhat", "/tiendo", "/dangky", "/xoadulieu", "/baocao", "/vang"):
+        assert command in vi and command in en
+    assert "Đăng ký tình nguyện viên cho chiến dịch" in vi
+    assert "Register as a volunteer for a campaign" in en
