@@ -33,6 +33,7 @@ from bot.curation.backlog import Asked, QuestionBacklog
 from bot.curation.candidates import candidates_for
 from bot.curation.grouping import Group
 from bot.curation.live import build_engine, load_validated
+from bot.curation.privacy import erase_user, export_user
 from bot.curation.pseudonym import pseudonym_key, pseudonymize
 from bot.curation.questions import is_answered
 from bot.curation.ratings import DOWN, UP, RatedQuestion, rate_answer
@@ -232,6 +233,28 @@ async def flush_backlog(svc: Services, db: Database) -> None:
         await _backlog(svc).flush(db, lambda session: _pseudonym_key(svc, session))
     except Exception as exc:  # no traceback: its SQL parameters hold question texts
         log.error("could not log questions for curation: %s", type(exc).__name__)
+
+
+async def export_questions_of(context: Context, user_id: int) -> dict[str, object]:
+    """The person's logged questions and ratings (for the personal-data export)."""
+    db = _db(context)
+    if db is None:
+        return {}
+    svc = services(context)
+    await flush_backlog(svc, db)
+    async with read_session(db.session_factory) as session:
+        return await export_user(session, await _pseudonym_key(svc, session), user_id)
+
+
+async def erase_questions_of(context: Context, user_id: int) -> int:
+    """Delete the person's logged questions and ratings (for the personal-data erasure)."""
+    db = _db(context)
+    if db is None:
+        return 0
+    svc = services(context)
+    await flush_backlog(svc, db)
+    async with write_session(db.session_factory) as session:
+        return await erase_user(session, await _pseudonym_key(svc, session), user_id)
 
 
 async def _flush_soon(svc: Services, db: Database) -> None:

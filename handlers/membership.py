@@ -449,8 +449,11 @@ async def cmd_export(update: Update, context: Context) -> None:
     chat = update.effective_chat
     if user is None or chat is None:
         return
+    from handlers.curation import export_questions_of
+
     async with reading(context) as session:
         data = await export_user_data(session, user.id)
+    data["questions_asked"] = await export_questions_of(context, user.id)
     payload = json.dumps(data, ensure_ascii=False, indent=2).encode()
     await context.bot.send_document(
         chat.id,

@@ -955,6 +955,8 @@ async def on_erase_button(update: Update, context: Context) -> None:
     if query.data == "vd:n":
         await edit_html(update, context, t(lang, "All right, nothing was erased."))
         return
+    from handlers.curation import erase_questions_of
+
     async with write_session(_factory(context)) as session:
         result = await erase_personal_data(session, user.id, now=_now(context))
     _clear_draft(context)
@@ -965,6 +967,14 @@ async def on_erase_button(update: Update, context: Context) -> None:
             lang,
             "Your personal data has been erased from {n} registration(s).",
             n=format_number(result.anonymised, lang),
+        )
+    # The questions this person asked that the bot kept for its curators go too.
+    questions = await erase_questions_of(context, user.id)
+    if questions:
+        text += "\n" + t(
+            lang,
+            "Also deleted: {n} question(s) or rating(s) you left with the bot.",
+            n=format_number(questions, lang),
         )
     await edit_html(update, context, text)
     await notify_promoted(context, result.promoted)

@@ -324,3 +324,30 @@ async def test_a_broken_knowledge_dir_at_start_up_leaves_the_packaged_base(
         lan = bot.chat()
         await lan.send(ANSWERED)
         assert "Chủ trì: Bộ Nội vụ" in (await lan.reply()).text
+
+
+async def test_my_questions_are_exported_and_erased_with_my_data(database: Database) -> None:
+    """/dulieucuatoi includes the questions the bot kept; /xoadulieu deletes them too."""
+    import json
+
+    from handlers import membership, volunteers
+
+    async with BotHarness.start(
+        areas=[with_database(database), membership.register, volunteers.register, curation.register]
+    ) as bot:
+        lan, minh = bot.chat(first_name="Lan"), bot.chat(first_name="Minh")
+        await lan.send(UNANSWERED)
+        await lan.reply()
+        await minh.send(UNANSWERED)
+        await minh.reply()
+
+        await lan.send("/dulieucuatoi")
+        sent = await lan.reply()
+        exported = json.loads(bot.emulator.file_bytes(sent.document["file_id"]))
+        assert [q["text"] for q in exported["questions_asked"]["questions"]] == [UNANSWERED]
+
+        await lan.send("/xoadulieu")
+        await lan.reply()
+        await lan.press("Có, xóa dữ liệu của tôi")
+        assert "Cũng đã xóa: 1 câu hỏi hoặc đánh giá" in (await lan.edit()).text
+        assert await count(database, UnansweredQuestion) == 1  # Minh's stays
