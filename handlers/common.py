@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import Forbidden, TelegramError
 
 from bot.i18n import LANGUAGES, normalize_lang, t, tb
-from handlers import agency, browse, qa
+from handlers import agency, browse, qa, smalltalk
 from handlers import callbacks as cb
 from handlers.context import (
     CommandSpec,
@@ -216,6 +216,10 @@ async def on_text(update: Update, context: Context) -> None:
     text = message.text if message and message.text else ""
     if pop_pending(context) == "agency":
         await agency.find_and_show(update, context, text)
+        return
+    chat = smalltalk.kind_of(text)
+    if chat is not None:
+        await send_html(update, context, smalltalk.reply(chat, user_lang(context)))
         return
     await qa.answer_question(update, context, text)
 

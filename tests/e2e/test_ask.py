@@ -126,3 +126,13 @@ async def test_long_agency_overview_is_split_under_the_limit() -> None:
     assert all(len(p.text.encode("utf-16-le")) // 2 <= 4096 for p in parts)
     # cut at line boundaries: nothing lost, nothing cut inside a line
     assert "\n".join(p.text for p in parts) == visible(html)
+
+
+async def test_thanks_and_greetings_get_a_friendly_word(bot: BotHarness) -> None:
+    lan = bot.chat(first_name="Lan")
+    await lan.send("ok cam on")
+    assert (await lan.reply()).text.startswith("Không có gì!")
+    await lan.send("Xin chào")
+    assert "/help" in (await lan.reply()).text
+    await lan.send("chào, ai chủ trì sơ kết nghị định 93?")
+    assert (await lan.reply()).text.startswith("Chủ trì: Bộ Nội vụ")
