@@ -68,6 +68,19 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def with_database(database: Any) -> Register:
+    """An area that hands a test's :class:`~bot.db.engine.Database` to the bot at start-up
+    (the persistence area's job in production), for tests that wire only some areas."""
+
+    def register(application: BotApplication) -> None:
+        async def attach(app: BotApplication) -> None:
+            app.services.db = database
+
+        application.services.startup.insert(0, attach)
+
+    return register
+
+
 class BotHarness:
     def __init__(self, emulator: Emulator, application: BotApplication, settings: Settings) -> None:
         self.emulator = emulator

@@ -4,7 +4,7 @@ real database (SQLite and PostgreSQL), driven as officers and curators would dri
 from __future__ import annotations
 
 import shutil
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -15,9 +15,8 @@ from bot.db.models import Role, TaskAgency, User
 from bot.db.models_curation import AnswerRating, Phrasing, UnansweredQuestion
 from handlers import curation
 from handlers.callbacks import ref
-from handlers.context import BotApplication
 from knowledge.loader import DATA_DIR
-from tests.harness import BotHarness
+from tests.harness import BotHarness, with_database
 
 ADMIN = 4200
 COORDINATOR = 4300
@@ -26,18 +25,6 @@ UNANSWERED_MARKED = "Ai làm app hiến máu?"
 ANSWERED = "ai chu tri ra soat luat hoat dong chu thap do"
 TASK_OF_ANSWERED = "- id: qd895_pl_ii_2\n"
 REFUSAL = "Xin lỗi"  # how the Vietnamese refusal starts
-
-
-def with_database(database: Database) -> Callable[[BotApplication], None]:
-    """Hand the test's database to the bot at start-up (the persistence area's job in prod)."""
-
-    def register(application: BotApplication) -> None:
-        async def attach(app: BotApplication) -> None:
-            app.services.db = database
-
-        application.services.startup.insert(0, attach)
-
-    return register
 
 
 @pytest.fixture

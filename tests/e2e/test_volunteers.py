@@ -8,7 +8,7 @@ import datetime as dt
 import json
 import logging
 import random
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import select
@@ -17,23 +17,10 @@ from bot.clock import ManualClock
 from bot.db.engine import Database, read_session
 from bot.db.models_volunteers import VolunteerRegistration
 from handlers import volunteers
-from handlers.context import BotApplication
-from tests.harness import BotHarness
+from tests.harness import BotHarness, with_database
 from tests.volunteers.helpers import form, open_edition, seed_agencies
 
 CAMPAIGN = "Hiến máu tình nguyện — đợt 1"
-
-
-def with_database(database: Database) -> Callable[[BotApplication], None]:
-    """Hand the test's database to the bot at start-up (the persistence area's job in prod)."""
-
-    def register(application: BotApplication) -> None:
-        async def attach(app: BotApplication) -> None:
-            app.services.db = database
-
-        application.services.startup.insert(0, attach)
-
-    return register
 
 
 @pytest.fixture

@@ -16,8 +16,7 @@ from bot.db.models import AuditLog, Role, User
 from bot.db.models_volunteers import CampaignEdition, VolunteerRegistration
 from bot.volunteers.registrations import register
 from handlers import campaigns, volunteers
-from tests.e2e.test_volunteers import with_database
-from tests.harness import BotHarness
+from tests.harness import BotHarness, with_database
 from tests.volunteers.helpers import (
     COORDINATOR,
     ORGANISER,

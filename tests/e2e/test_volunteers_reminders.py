@@ -15,8 +15,8 @@ from bot.db.engine import Database, read_session, write_session
 from bot.db.models_scheduler import OutboxMessage
 from bot.volunteers.registrations import register
 from handlers import digest, reminders, volunteers
-from tests.e2e.test_volunteers import CAMPAIGN, with_database
-from tests.harness import BotHarness
+from tests.e2e.test_volunteers import CAMPAIGN
+from tests.harness import BotHarness, with_database
 from tests.volunteers.helpers import COORDINATOR, form, open_edition, seed_agencies
 
 START = dt.datetime(2026, 3, 4, 8, 0, tzinfo=VN_TZ)  # Wednesday; the clock starts Monday 09:00
