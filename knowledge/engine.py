@@ -177,6 +177,7 @@ class Engine:
             self.index.correct,
             compounds,
             rare_compounds,
+            frozenset(self.index.vocab),
         )
         # Words of document kinds ("kế hoạch", "công văn"): not a topic by themselves.
         self._kind_words = {
@@ -323,7 +324,7 @@ class Engine:
                 t for t in hits if allowed_docs is None or self.kb.tasks[t].document in allowed_docs
             ]
             if hits:
-                ranked = self._rank_within(q, hits) or hits
+                ranked = self._rank_within(q, hits) or self._order_ref_hits(hits, task_intents)
                 best = self.kb.tasks[ranked[0]]
                 others = [self.kb.tasks[t] for t in ranked[1:4] if t != best.id]
                 return self._task_answer(best, task_intents, lang, 0.95, others)
@@ -811,6 +812,19 @@ class Engine:
             out.append(s)
         out.sort(key=lambda s: (-s.score, self.index.order[s.task_id]))
         return out
+
+    def _order_ref_hits(self, hits: list[str], intents: list[str]) -> list[str]:
+        """A bare reference ("hạn II.4?") with no topic words: several documents may number
+        a part II.4. The duty that states the fact asked comes first, then the national
+        one (the appendix of QĐ 895 is what a bare "II.4" most often means)."""
+        asked = [i for i in intents if i in ("coordinate", "deadline", "output")]
+
+        def key(task_id: str) -> tuple[int, int]:
+            task = self.kb.tasks[task_id]
+            missing = sum(1 for field in asked if not getattr(task, field))
+            return (missing, 0 if self._is_central(task_id) else 1)
+
+        return sorted(dict.fromkeys(hits), key=key)
 
     def _rank_within(self, q: Query, task_ids: list[str]) -> list[str]:
         if not q.content:

@@ -11,6 +11,7 @@ from rapidfuzz.distance import Levenshtein
 from knowledge.analyze import Tok, analyze, folded_key
 from knowledge.lexicon import Lexicon
 from knowledge.normalize import fold
+from knowledge.telex import leftover_readings
 
 _REF = re.compile(
     r"(?<![a-z0-9])([ivx]{1,4})\s*[.\-/ ]\s*(\d{1,2})(?:\s*[.\-/ ]\s*([a-eđd]))?(?![a-z0-9])"
@@ -243,8 +244,12 @@ class QueryReader:
         correct,  # callable: folded token → corrected folded token or None
         compounds: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset(),
         rare_compounds: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset(),
+        vocab: set[str] | frozenset[str] = frozenset(),
     ) -> None:
         self.lexicon = lexicon
+        # Words of the knowledge base: an input-method leftover ("chuur", "hopw") is read
+        # as the syllable it stands for only when that syllable is one of them.
+        self.vocab = vocab
         # Two-syllable words of the knowledge base (cơ quan, quán triệt, báo cáo, sơ kết):
         # a syllable inside one is a word part, not a level cue or a stopword.
         self.compounds = compounds
@@ -412,6 +417,10 @@ class QueryReader:
     def _fix(self, tok: Tok) -> Tok:
         if tok.f in self.known:
             return tok
+        if tok.plain and tok.f not in self.vocab:
+            for reading in leftover_readings(tok.f):
+                if reading in self.vocab or reading in self.known:
+                    return Tok(reading, None)
         if len(tok.f) <= 4:
             # A short syllable unknown to the base is most often a real word the base
             # lacks (Thái, nấu, ngon), not a typo: correcting it invents a match.
