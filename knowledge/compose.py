@@ -319,6 +319,16 @@ def did_you_mean_agency(lang: str) -> str:
     return tr(lang, "Did you mean one of these agencies?")
 
 
+def other_place(lang: str, place: str) -> str:
+    return tr(
+        lang,
+        "The documents I hold are Conclusion 44-KL/TW, Decision 895/QĐ-TTg and the plans of "
+        "Lai Châu province, a city Party committee and Kiến An district; they hold nothing "
+        "for {place}, so I will not answer with another locality's duty.",
+        place=place,
+    )
+
+
 def unknown_agency(lang: str) -> str:
     return tr(
         lang,

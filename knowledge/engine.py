@@ -21,6 +21,7 @@ from knowledge.index import Scored, TaskIndex
 from knowledge.lexicon import Lexicon, load_lexicon
 from knowledge.model import Agency, Task
 from knowledge.normalize import clean_input, fold
+from knowledge.places import PlaceFinder
 from knowledge.query import PhraseTable, Query, QueryReader, find_refs
 
 # Confidence at or above which the best task is answered outright; between
@@ -170,6 +171,8 @@ class Engine:
         rare_compounds = {b for b, n in bigram_df.items() if n <= rare_share}
         for key in self.agency_table.entries:
             compounds.update(itertools.pairwise(key))
+        self.other_places = PlaceFinder(self.lexicon.other_places, frozenset(compounds))
+        self.covered_places = PlaceFinder(self.lexicon.covered_places)
         self.reader = QueryReader(
             self.lexicon,
             self.agency_table,
@@ -300,6 +303,9 @@ class Engine:
         ):
             # Names of office holders, contacts and figures are not in the documents.
             return self._refuse(q, lang, [])
+        place = self._other_place(q)
+        if place is not None:
+            return self._refuse_place(q, lang, place)
         unknown = self._unknown_agency_words(q) if not q.agencies else None
         if unknown is not None and (
             "agency_tasks" in q.intents or self._unknown_subject(q, unknown)
@@ -699,6 +705,35 @@ class Engine:
             if k >= 1 and rest[:k] == list(tail[:k]):
                 found.append(agency_id)
         return found[:4]
+
+    def _other_place(self, q: Query) -> str | None:
+        """A province or district the documents have no plan for ("Sở Y tế Hà Nội"), when
+        the question names none they cover and no national body (whose duty holds for
+        every province: "UBND các tỉnh" in QĐ 895)."""
+        place = self.other_places.find(q.text)
+        if place is None or self.covered_places.find(q.text) is not None:
+            return None
+        if q.documents - LOCAL_DOCS(self.kb):
+            return None  # "… Hà Nội theo QĐ 895": a national document holds for every province
+        for mention in q.agencies:
+            group = self._order_agencies(mention, q)
+            docs = self._agency_documents(group[0]) if group else set()
+            if docs and not docs <= LOCAL_DOCS(self.kb):
+                return None
+        return place
+
+    def _refuse_place(self, q: Query, lang: str, place: str) -> Answer:
+        """Say which localities the documents cover; offer the agency of that name they do
+        hold (Sở Y tế of Lai Châu) as a button rather than answer with its duty."""
+        groups = [self._order_agencies(m, q) for m in q.agencies]
+        alts = list(dict.fromkeys(a for group in groups for a in group[:1]))[:4]
+        suggestions = [
+            Suggestion(None, compose.short(self.kb.agencies[a].name, 60), 0.5, a) for a in alts
+        ]
+        text = compose.other_place(lang, place)
+        if suggestions:
+            text += "\n\n" + compose.did_you_mean_agency(lang)
+        return Answer(text, 0.0, True, "refuse", lang, suggestions=suggestions)
 
     def _refuse_agency(self, q: Query, lang: str, words: list[str]) -> Answer:
         alts = self._lookalike_agencies(words)

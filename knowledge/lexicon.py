@@ -26,6 +26,9 @@ class Lexicon:
     english_modifiers: dict[str, str] = field(default_factory=dict)
     # first word of an agency's name (folded) → its accent keys ("sở", "bộ", "ministry")
     agency_heads: dict[str, set[str]] = field(default_factory=dict)
+    # places the documents cover, and places they do not (names with diacritics)
+    covered_places: tuple[str, ...] = ()
+    other_places: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=4)
@@ -40,6 +43,8 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         stopwords_en=frozenset(fold(data["stopwords_en"]).split()),
         function_words=frozenset(fold(data.get("function_words", "")).split()),
         agency_heads=_heads(data.get("agency_heads", [])),
+        covered_places=tuple(str(p) for p in data.get("covered_places") or ()),
+        other_places=tuple(str(p) for p in data.get("other_places") or ()),
         english_modifiers={
             fold(k): str(v) for k, v in (data.get("english_modifiers") or {}).items()
         },
