@@ -267,9 +267,16 @@ async def on_other_message(update: Update, context: Context) -> None:
     await send_html(update, context, text)
 
 
+_CANCEL_COMMANDS = {"huy", "cancel"}
+
+
 async def on_unknown_command(update: Update, context: Context) -> None:
     message = update.effective_message
     command = (message.text or "").split(maxsplit=1)[0] if message else ""
+    if command[1:].split("@", 1)[0].casefold() in _CANCEL_COMMANDS:
+        # /huy reaches this catch-all only when no flow (of any area) is open.
+        await send_html(update, context, t(user_lang(context), "There is nothing to cancel."))
+        return
     await send_html(
         update,
         context,

@@ -969,10 +969,6 @@ _ASKED_START = re.compile(
 )
 
 
-async def on_nothing_to_cancel(update: Update, context: Context) -> None:
-    await send_html(update, context, t(user_lang(context), "There is nothing to cancel."))
-
-
 async def on_progress_question(update: Update, context: Context) -> None:
     """Plain text such as “tiến độ nhiệm vụ II.2?” → /tiendo II.2."""
     text = (update.effective_message.text or "") if update.effective_message else ""
@@ -1068,7 +1064,8 @@ def register(application: BotApplication) -> None:
     persistent = application.persistence is not None
     application.add_handler(conversation(persistent))
     application.add_handler(CommandHandler(["tiendo", "progress"], cmd_progress))
-    application.add_handler(CommandHandler(["huy", "cancel"], on_nothing_to_cancel))
+    # A /huy with nothing open is answered by the core catch-all (handlers/common.py), after
+    # every area's flows had their chance: registered here it would hide theirs.
     application.add_handler(CallbackQueryHandler(on_progress_button, pattern=r"^pgs:"))
     application.add_handler(
         MessageHandler(

@@ -293,7 +293,20 @@ async def cmd_away(update: Update, context: Context) -> None:
     today = services(context).clock.now().date()
     arg = command_argument(update)
     until = actions.parse_date(arg, today) if arg else None
-    if until is None or until < today or (until - today).days > actions.MAX_AWAY_DAYS:
+    if until is not None and until < today:
+        await send_html(
+            update,
+            context,
+            t(
+                lang,
+                "{date} is already past. Tell me the last day you will be away, "
+                "e.g. <code>/vang {example}</code> or <code>/vang 2 tuan</code>.",
+                date=format_date(until, lang),
+                example=(today + dt.timedelta(days=7)).strftime("%d/%m/%Y"),
+            ),
+        )
+        return
+    if until is None or (until - today).days > actions.MAX_AWAY_DAYS:
         await send_html(
             update,
             context,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -18,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.engine import SessionFactory, read_session, write_session
 from bot.db.models import Agency, AuditLog, Task, TaskAgency, User
 from bot.db.models_scheduler import Absence, DeadlineOverride, OutboxMessage, Reminder
+from bot.progress.refs import matches_code, short_code
 from scheduler import store
 from scheduler.outbox import Outgoing, enqueue, insert_ignore
 from scheduler.rules import RuleConfig
@@ -30,9 +32,28 @@ _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})(?:[/.\-](\d{2}|\d{4}))?$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 
+_LEAD = re.compile(r"^(?:den het|den|toi|cho den|until|till|to)\s+(?:ngay\s+)?")
+_SPELLED = re.compile(r"^(?:ngay\s+)?(\d{1,2})\s+thang\s+(\d{1,2})(?:\s+nam\s+(\d{4}))?$")
+_SPAN = re.compile(r"^(\d{1,3})\s*(ngay|tuan|thang|days?|weeks?|months?)$")
+_SPAN_DAYS = {"ngay": 1, "day": 1, "days": 1, "tuan": 7, "week": 7, "weeks": 7}
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.casefold()).replace("đ", "d")
+    return " ".join("".join(ch for ch in text if not unicodedata.combining(ch)).split())
+
+
 def parse_date(text: str, today: dt.date) -> dt.date | None:
-    """``31/12/2027``, ``31-12-27``, ``2027-12-31``, or ``31/12`` (the next such day)."""
-    text = text.strip()
+    """``31/12/2027``, ``31-12-27``, ``2027-12-31``, ``31/12`` (the next such day), and as
+    people write them: ``ngày 15 tháng 12``, ``đến 15/12``, ``2 tuần``, ``3 ngày``."""
+    text = _LEAD.sub("", _fold(text))
+    if m := _SPAN.match(text):
+        count, unit = int(m[1]), m[2]
+        if unit in ("thang", "month", "months"):
+            return _add_months(today, count)
+        return today + dt.timedelta(days=count * _SPAN_DAYS[unit])
+    if m := _SPELLED.match(text):
+        text = f"{m[1]}/{m[2]}" + (f"/{m[3]}" if m[3] else "")
     try:
         if m := _ISO.match(text):
             return dt.date(int(m[1]), int(m[2]), int(m[3]))
@@ -45,6 +66,20 @@ def parse_date(text: str, today: dt.date) -> dt.date | None:
             return dt.date(year + 2000 if year < 100 else year, month, day)
     except ValueError:
         return None
+    return None
+
+
+def _add_months(day: dt.date, months: int) -> dt.date | None:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    if year > dt.MAXYEAR:
+        return None
+    month = month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
     return None
 
 
@@ -246,7 +281,12 @@ async def find_task(sf: SessionFactory, token: str) -> list[tuple[str, str, str,
             .order_by(Task.document, Task.position)
         )
         folded = token.casefold()
-        return [tuple(r) for r in rows if r[2].casefold() == folded]  # type: ignore[misc]
+        rows_all = [tuple(r) for r in rows]
+        exact_ref = [r for r in rows_all if r[2].casefold() == folded]
+        if exact_ref:
+            return exact_ref  # type: ignore[return-value]
+        # the short code people type: "II.2", "ii2", "2.2" for "Phụ lục, mục II.2"
+        return [r for r in rows_all if matches_code(token, short_code(r[2]))]  # type: ignore[misc]
 
 
 async def set_deadline(

@@ -43,6 +43,50 @@ def _key(text: str) -> str:
     return key.replace(" ", "").replace("/", "-").rstrip(".?!,;:")
 
 
+_ROMAN = ((10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+_PIECE = re.compile(r"[a-z]+|\d+|-")
+# Loosely read: no separators at all ("ii2", "iii1b") or an Arabic section ("2.2", "3.1.b").
+# A half-dotted "III.1b" or "II,2" stays a typo that the user confirms from suggestions.
+_LOOSE_OK = re.compile(r"[a-z0-9]+(?:-\d+)?|\d+(?:\.[a-z0-9]+)+(?:-\d+)?")
+
+
+def _roman(number: int) -> str:
+    out = ""
+    for value, digits in _ROMAN:
+        while number >= value:
+            out += digits
+            number -= value
+    return out
+
+
+def _canonical(code: str) -> str:
+    """'II.2' → 'ii.2', 'III.8-2' → 'iii.8-2': the form :func:`loose_keys` produces."""
+    return ".".join(_PIECE.findall(_key(code))).replace(".-.", "-")
+
+
+def loose_keys(text: str) -> set[str]:
+    """Forms of a short code as people type it: ``ii2``, ``II 2``, ``2.2`` all give
+    ``ii.2`` (an Arabic section number is read as the Roman one the documents use)."""
+    key = _key(text)
+    if not _LOOSE_OK.fullmatch(key):
+        return set()
+    pieces = _PIECE.findall(key)
+    if not pieces:
+        return set()
+    keys = {".".join(pieces).replace(".-.", "-")}
+    if pieces[0].isdigit() and 0 < int(pieces[0]) < 40:
+        roman = [_roman(int(pieces[0])), *pieces[1:]]
+        keys.add(".".join(roman).replace(".-.", "-"))
+    return keys
+
+
+def matches_code(typed: str, code: str) -> bool:
+    """Whether ``typed`` is the short ``code`` itself or a loose spelling of it."""
+    if _key(typed) == _key(code):
+        return True
+    return _canonical(code) in loose_keys(typed)
+
+
 @dataclass(frozen=True)
 class Candidate:
     task_id: str
@@ -68,6 +112,8 @@ def resolve(typed: str, candidates: list[Candidate], limit: int = 4) -> Resoluti
     if not key:
         return Resolution(suggestions=candidates[:limit])
     exact = [c for c in candidates if key in {_key(c.code), _key(c.task_id), _key(c.ref)}]
+    if not exact and key[:1].isalnum():
+        exact = [c for c in candidates if matches_code(typed, c.code)]
     if exact:
         return Resolution(matches=exact)
     choices = {i: _key(c.code) for i, c in enumerate(candidates)}

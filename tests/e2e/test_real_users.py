@@ -1,0 +1,134 @@
+"""How real officers and volunteers type: loose task codes, dates in words, /huy anywhere.
+
+Found by driving the whole bot (every area registered, as in production) the way people
+write without diacritics: ``/capnhat ii2 xong``, ``/capnhat 2.2 dang lam``, ``/vang 2 tuan``,
+``/vang ngay 15 thang 12``, ``/hanchot ii2 31/12/2026``, and ``/huy`` in the middle of a
+volunteer registration (which another area's "nothing to cancel" used to swallow).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from bot.clock import ManualClock
+from bot.db.engine import Database, read_session
+from bot.db.models import ProgressUpdate, Task
+from bot.db.models_volunteers import VolunteerRegistration
+from tests.harness import BotHarness
+from tests.volunteers.helpers import open_edition, seed_agencies
+
+ADMIN = 1001
+LAN = 2001
+
+
+async def _join(bot: BotHarness, agency: str = "BNV"):
+    admin = bot.chat(user_id=ADMIN, first_name="Admin")
+    await admin.send(f"/macode {agency}")  # the agency typed as people abbreviate it
+    code = (await admin.reply_containing("/thamgia")).entity_texts("code")[0]
+    lan = bot.chat(user_id=LAN, first_name="Lan")
+    await lan.send(f"/thamgia {code.lower().replace('-', ' ')}")  # lower case, a space
+    assert "Bộ Nội vụ" in (await lan.reply()).text
+    return admin, lan
+
+
+async def test_loose_task_codes_save_on_the_right_task(
+    database: Database, db_url: str, clock: ManualClock
+) -> None:
+    async with BotHarness.start(admin_ids={ADMIN}, database_url=db_url, clock=clock) as bot:
+        _, lan = await _join(bot)
+        for line, status in [
+            ("/capnhat ii2 xong", "Hoàn thành"),
+            ("/capnhat 2.2 dang lam", "Đang thực hiện"),
+            ("/capnhat ii.2 vuong mac cho kinh phi 🙏", "Gặp vướng mắc"),
+        ]:
+            await lan.send(line)
+            saved = await lan.reply()
+            assert "Đã lưu cập nhật" in saved.text, (line, saved.text)
+            assert "II.2 ·" in saved.text and status in saved.text, (line, saved.text)
+        async with read_session(database.session_factory) as s:
+            refs = (
+                await s.scalars(
+                    select(Task.ref).join(ProgressUpdate, ProgressUpdate.task_id == Task.id)
+                )
+            ).all()
+        assert len(refs) == 3 and all(ref.endswith("II.2") for ref in refs), refs
+        # a half-typed code is still a typo to confirm, never a silent guess
+        await lan.send("/capnhat II,2 xong")
+        assert "Có phải" in (await lan.reply()).text
+        # the guided flow takes the loose code too
+        await lan.send("/huy")
+        await lan.reply()
+        await lan.send("/capnhat")
+        await lan.reply()
+        await lan.send("ii2")
+        status = await lan.reply()
+        assert "II.2 ·" in status.text and "Trạng thái" in status.text, status.text
+
+
+async def test_away_dates_as_people_type_them(
+    database: Database, db_url: str, clock: ManualClock
+) -> None:
+    today = clock.now().date()
+    async with BotHarness.start(admin_ids={ADMIN}, database_url=db_url, clock=clock) as bot:
+        _, lan = await _join(bot)
+        await lan.send("/vang 2 tuan")
+        two_weeks = today + dt.timedelta(days=14)
+        noted = await lan.reply()
+        assert "🌴" in noted.text and f"{two_weeks.day} tháng {two_weeks.month}" in noted.text
+        await lan.send(f"/vang ngay {two_weeks.day} thang {two_weeks.month}")
+        assert "🌴" in (await lan.reply()).text
+        await lan.send("/vang đến 3 ngày")
+        assert "🌴" in (await lan.reply()).text
+        past = today - dt.timedelta(days=3)
+        await lan.send(f"/vang {past:%d/%m/%Y}")
+        refused = await lan.reply()
+        assert "đã qua" in refused.text and "🌴" not in refused.text, refused.text
+        await lan.send("/trolai")
+        assert "trở lại" in (await lan.reply()).text
+        await lan.send("/lang en")
+        await lan.reply()
+        await lan.send(f"/vang {past:%d/%m/%Y}")
+        english = await lan.reply()
+        assert "already past" in english.text and "đã" not in english.text, english.text
+
+
+async def test_deadline_with_the_short_code(
+    database: Database, db_url: str, clock: ManualClock
+) -> None:
+    async with BotHarness.start(admin_ids={ADMIN}, database_url=db_url, clock=clock) as bot:
+        admin = bot.chat(user_id=ADMIN, first_name="Admin")
+        await admin.send("/hanchot ii2 31/12/2099")
+        reply = await admin.reply()
+        # II.2 exists in several documents: the bot lists them instead of "not found"
+        assert "Không tìm thấy" not in reply.text, reply.text
+        assert "II.2" in reply.text, reply.text
+
+
+async def test_cancel_a_volunteer_registration_with_the_whole_bot(
+    database: Database, db_url: str, clock: ManualClock
+) -> None:
+    async with BotHarness.start(admin_ids={ADMIN}, database_url=db_url, clock=clock) as bot:
+        await seed_agencies(database.session_factory, clock.now())
+        await open_edition(database.session_factory, clock.now())
+        minh = bot.chat(user_id=5001, first_name="Minh")
+        await minh.send("/huy")
+        assert "Không có thao tác nào để huỷ" in (await minh.reply()).text
+        await minh.send("/dangky")
+        await minh.reply()
+        await minh.press("Hiến máu")
+        await minh.edit()
+        assert "Bước 1/6" in (await minh.reply()).text
+        await minh.send("TRAN VAN MINH")
+        assert "Bước 2/6" in (await minh.reply()).text
+        await minh.send("/capnhat")  # another area's command mid-flow
+        await minh.reply()
+        await minh.send("/huy")
+        stopped = await minh.reply()
+        assert "Không có thao tác nào" not in stopped.text, stopped.text
+        await minh.send("0912.345.678")  # the flow is over: this is not taken as a phone
+        after = await minh.reply()
+        assert "Bước 3/6" not in after.text, after.text
+        async with read_session(database.session_factory) as s:
+            assert (await s.scalars(select(VolunteerRegistration))).all() == []

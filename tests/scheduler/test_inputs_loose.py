@@ -1,0 +1,53 @@
+"""Dates and task codes as officers type them to /vang and /hanchot (no diacritics, words)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.progress.refs import matches_code
+from scheduler.actions import parse_date
+
+TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ngay 15 thang 12", dt.date(2026, 12, 15)),
+        ("ngày 15 tháng 12 năm 2027", dt.date(2027, 12, 15)),
+        ("den 15/12", dt.date(2026, 12, 15)),
+        ("đến hết ngày 15-12-2026", dt.date(2026, 12, 15)),
+        ("2 tuan", dt.date(2026, 12, 7)),
+        ("3 ngày", dt.date(2026, 11, 26)),
+        ("1 thang", dt.date(2026, 12, 23)),
+        ("2 weeks", dt.date(2026, 12, 7)),
+        ("31 thang 2", None),
+        ("vai ngay", None),
+    ],
+)
+def test_dates_in_words(text: str, expected: dt.date | None) -> None:
+    assert parse_date(text, TODAY) == expected
+
+
+def test_month_span_ends_on_a_real_day() -> None:
+    assert parse_date("1 thang", dt.date(2027, 1, 31)) == dt.date(2027, 2, 28)
+
+
+@pytest.mark.parametrize(
+    ("typed", "code", "same"),
+    [
+        ("ii2", "II.2", True),
+        ("2.2", "II.2", True),
+        ("II.2", "II.2", True),
+        ("iii1b", "III.1.b", True),
+        ("iii8-2", "III.8-2", True),
+        ("2.2", "V.2", False),
+        ("ii2", "II.12", False),
+        ("II,2", "II.2", False),  # a typo: confirmed from suggestions, never guessed
+        ("III.1b", "III.1.b", False),
+    ],
+)
+def test_short_codes_typed_loosely(typed: str, code: str, same: bool) -> None:
+    assert matches_code(typed, code) is same
