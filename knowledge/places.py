@@ -4,7 +4,8 @@ a plan they do not hold.
 
 A name typed with diacritics must match with them (Nam Định is not "năm định kỳ"). Typed
 without, its folded form is enough, unless that form is also two words of the knowledge
-base ("hang nam dinh ky"): then only after a place word (tỉnh, quận, ở, tại).
+base, or joins a neighbour into one ("hang nam dinh ky": hàng năm, định kỳ): then only
+after a place word (tỉnh, quận, ở, tại).
 """
 
 from __future__ import annotations
@@ -41,7 +42,12 @@ class PlaceFinder:
                 if len(span) < len(key) or not all(map(_same, span, key)):
                     continue
                 plain = all(t.a is None for t in span)
-                collides = any((a.f, b.f) in self._base_pairs for a, b in itertools.pairwise(key))
+                before = [toks[i - 1]] if i else []
+                after = toks[i + len(key) : i + len(key) + 1]
+                collides = any(
+                    (a.f, b.f) in self._base_pairs
+                    for a, b in itertools.pairwise([*before, *key, *after])
+                )
                 if plain and collides and (i == 0 or toks[i - 1].f not in _PLACE_WORDS):
                     continue
                 return name

@@ -22,6 +22,7 @@ from knowledge.normalize import fold
 QUESTIONS = Path(__file__).resolve().parent / "questions.yaml"
 HELDOUT = Path(__file__).resolve().parent / "heldout.yaml"
 PROBE = Path(__file__).resolve().parent / "probe.yaml"
+PROBE2 = Path(__file__).resolve().parent / "probe2.yaml"
 
 
 @dataclass

@@ -7,12 +7,13 @@ the engine was tuned and is never tuned on: it guards against overfitting.
 
 import pytest
 
-from tests.qa.evaluate import HELDOUT, PROBE, evaluate, table
+from tests.qa.evaluate import HELDOUT, PROBE, PROBE2, evaluate, table
 
 OVERALL = 0.95
 PER_KIND = 0.90
 HELDOUT_OVERALL = 0.90
 PROBE_OVERALL = 0.90
+PROBE2_OVERALL = 0.90
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +29,11 @@ def heldout():
 @pytest.fixture(scope="module")
 def probe():
     return evaluate(path=PROBE)
+
+
+@pytest.fixture(scope="module")
+def probe2():
+    return evaluate(path=PROBE2)
 
 
 def test_accuracy_per_kind(results, capsys) -> None:
@@ -81,6 +87,26 @@ def test_probe_accuracy(probe, capsys) -> None:
     total = sum(v[1] for v in per_kind.values())
     assert total >= 40
     assert ok / total >= PROBE_OVERALL, "\n".join(misses)
+    for o in outcomes:
+        if not o.answer.refused:
+            assert o.answer.sources, o.q
+
+
+def test_probe2_accuracy(probe2, capsys) -> None:
+    """Styles the other sets under-sample: very short and telegraphic questions, Telex/VNI
+    leftovers, colloquial and mixed Vietnamese-English wording, every section of the local
+    plans, and out-of-scope places (tests/qa/probe2.yaml)."""
+    outcomes, per_kind = probe2
+    with capsys.disabled():
+        print("\nQA accuracy on tests/qa/probe2.yaml\n" + table(per_kind))
+    misses = [f"[{o.kind}] {o.q!r}: {o.why}" for o in outcomes if not o.ok]
+    ok = sum(v[0] for v in per_kind.values())
+    total = sum(v[1] for v in per_kind.values())
+    assert total >= 70
+    assert set(per_kind) >= {"short", "telex", "colloquial", "mixed", "out_of_scope"}
+    assert ok / total >= PROBE2_OVERALL, "\n".join(misses)
+    oos = [o for o in outcomes if o.kind == "out_of_scope"]
+    assert len(oos) >= 15 and sum(o.ok for o in oos) / len(oos) >= 0.90
     for o in outcomes:
         if not o.answer.refused:
             assert o.answer.sources, o.q
