@@ -22,7 +22,7 @@ from knowledge.lexicon import Lexicon, load_lexicon
 from knowledge.model import Agency, Task
 from knowledge.normalize import clean_input, fold
 from knowledge.places import PlaceFinder
-from knowledge.query import PhraseTable, Query, QueryReader, find_refs
+from knowledge.query import PhraseTable, Query, QueryReader, find_points, find_refs
 
 # Confidence at or above which the best task is answered outright; between
 # SUGGEST and ANSWER the best task is answered with "did you mean" alternatives;
@@ -129,7 +129,7 @@ _REF_KEY = re.compile(r"([ivx]{1,4})\.(\d{1,2})(?:\.([a-e]))?")
 
 
 def _ref_keys(task: Task) -> set[str]:
-    keys = set(find_refs(task.ref))
+    keys = set(find_refs(task.ref)) or set(find_points(task.ref)[:1])
     for key in list(keys):
         m = _REF_KEY.fullmatch(key)
         if m and m.group(3):

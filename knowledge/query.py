@@ -16,6 +16,9 @@ from knowledge.telex import leftover_readings
 _REF = re.compile(
     r"(?<![a-z0-9])([ivx]{1,4})\s*[.\-/ ]\s*(\d{1,2})(?:\s*[.\-/ ]\s*([a-eđd]))?(?![a-z0-9])"
 )
+# A numbered point of a document without Roman sections (the Kiến An letter's "điểm 2",
+# KL 44's "mục 5"): "p.2". Not a date or a number range ("mục 5/2023", "điểm 2.5").
+_POINT = re.compile(r"(?<![a-z0-9])(?:diem|muc|khoan|point|item)\s*(\d{1,2})(?![\d./-])")
 _ENGLISH_HINTS = frozenset(
     [
         "who",
@@ -224,6 +227,11 @@ def detect_language(text: str) -> str:
     return "en" if en > vi else "vi"
 
 
+def find_points(text: str) -> list[str]:
+    """Numbered points ("điểm 2", "mục 5") as reference keys "p.2", "p.5"."""
+    return [f"p.{int(m.group(1))}" for m in _POINT.finditer(fold(text))]
+
+
 def find_refs(text: str) -> list[str]:
     out = []
     for m in _REF.finditer(fold(text)):
@@ -303,7 +311,7 @@ class QueryReader:
         if lang == "vi":
             toks = [self._fix(t) for t in toks]
         used = [False] * len(toks)
-        refs = find_refs(text)
+        refs = find_refs(text) or find_points(text)
         agency_hits: list[tuple[int, int, set[str]]] = []
         intents_found: list[tuple[int, int, set[str]]] = []
         english_words = 0

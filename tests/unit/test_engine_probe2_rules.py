@@ -113,3 +113,39 @@ def test_place_finder_needs_the_diacritics_typed() -> None:
     assert finder.find("hàng năm định kỳ") is None
     assert finder.find("hang nam dinh ky") is None
     assert finder.find("ha noi") == "Hà Nội"
+
+
+@pytest.mark.parametrize(
+    ("question", "doc", "expected"),
+    [
+        ("điểm 2 công văn quận Kiến An ai chủ trì", "cv_kien_an", "Hội đồng nhân dân quận"),
+        ("kien an diem 5 gom nhung gi", "cv_kien_an", "Văn phòng Quận ủy"),
+        ("KL 44 mục 5 giao ai", "kl44", "Các tỉnh uỷ, thành uỷ"),
+    ],
+)
+def test_numbered_points_name_the_duty(question: str, doc: str, expected: str) -> None:
+    a = ENGINE.answer(question)
+    assert not a.refused, a.text
+    assert {s.document for s in a.sources} == {doc}
+    assert fold(expected) in fold(a.text)
+
+
+def test_a_month_after_a_point_word_is_not_a_point() -> None:
+    from knowledge.query import find_points
+
+    assert find_points("mục 5/2023") == []
+    assert find_points("diem 2.5") == []
+    assert find_points("điểm 3 kiến an") == ["p.3"]
+
+
+@pytest.mark.parametrize(
+    ("question", "agency"),
+    [
+        ("UB xã hội QH phối hợp việc gì", "Ủy ban Xã hội của Quốc hội"),
+        ("ubkt thành ủy có nhiệm vụ gì", "Ủy ban Kiểm tra Thành ủy"),
+    ],
+)
+def test_short_forms_of_committee_names(question: str, agency: str) -> None:
+    a = ENGINE.answer(question)
+    assert not a.refused
+    assert agency in a.text
