@@ -149,3 +149,16 @@ def test_short_forms_of_committee_names(question: str, agency: str) -> None:
     a = ENGINE.answer(question)
     assert not a.refused
     assert agency in a.text
+
+
+@pytest.mark.parametrize(
+    ("question", "agency"),
+    [
+        ("what must the Lai Chau health department do", "Sở Y tế"),
+        ("Lai Chau foreign affairs department tasks", "Sở Ngoại vụ"),
+    ],
+)
+def test_english_noun_first_department_names(question: str, agency: str) -> None:
+    a = ENGINE.answer(question)
+    assert not a.refused
+    assert agency in a.text
