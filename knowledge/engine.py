@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from knowledge import compose, doc_facts
 from knowledge.analyze import Tok, analyze, folded_key
+from knowledge.analyze import words as split_words
 from knowledge.answer import Answer, Source, Suggestion
 from knowledge.asked_dates import date_in, month_in
 from knowledge.base import KnowledgeBase
@@ -539,7 +540,11 @@ class Engine:
         if not docs or q.agencies or not set(q.intents) <= {"lead", "list", "agency_tasks"}:
             return None
         heads = self.lexicon.agency_heads
+        # Typed with diacritics, the head must be the word itself: "dân số" is not "sở".
         head = next((f for f in q.free_all if f in heads), None)
+        typed = next((t for t in split_words(q.text) if t.f == head), None)
+        if typed is not None and typed.a is not None and heads[head] and typed.a not in heads[head]:
+            return None
         if head is None:
             return None
         place_words = self.reader.place_words

@@ -162,3 +162,11 @@ def test_english_noun_first_department_names(question: str, agency: str) -> None
     a = ENGINE.answer(question)
     assert not a.refused
     assert agency in a.text
+
+
+def test_a_number_word_is_not_the_head_sở() -> None:
+    # "dân số" (population) folds to "dan so", like "sở": typed with diacritics it is
+    # not a question about the departments of the province.
+    a = ENGINE.answer("dân số tỉnh Lai Châu")
+    assert "cơ quan loại này" not in a.text
+    assert "cơ quan loại này" in ENGINE.answer("những sở nào có nhiệm vụ ở Lai Châu").text
