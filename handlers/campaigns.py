@@ -57,7 +57,13 @@ from handlers.context import (
     services,
     user_lang,
 )
-from handlers.volunteers import SKILL_LABELS, in_private_only, is_private, notify_promoted
+from handlers.volunteers import (
+    SKILL_LABELS,
+    in_private_only,
+    is_private,
+    notify_promoted,
+    on_not_text,
+)
 from knowledge.normalize import fold
 
 log = logging.getLogger(__name__)
@@ -865,6 +871,11 @@ def _conversations(persistent: bool) -> list[ConversationHandler]:  # type: igno
     stop = [
         CommandHandler(["huy", "cancel"], on_stop),
         CallbackQueryHandler(on_stop, pattern=r"^c:q$"),
+        # a sticker or photo mid-dialogue: a reminder of the question, not small talk
+        MessageHandler(
+            filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL,
+            on_not_text,
+        ),
     ]
     with warnings.catch_warnings():
         # Per user and chat on purpose; buttons are checked by state (see handlers/volunteers).

@@ -988,6 +988,15 @@ async def on_progress_button(update: Update, context: Context) -> None:
     await show_progress(update, context, task_id)
 
 
+async def on_not_text(update: Update, context: Context) -> None:
+    """A sticker or photo mid-flow: the step stays, the draft is kept."""
+    await send_html(
+        update,
+        context,
+        t(user_lang(context), "Please answer the question above with text, or /huy to stop."),
+    )
+
+
 # -- wiring -------------------------------------------------------------------------------------
 
 
@@ -1045,6 +1054,13 @@ def _conversation(persistent: bool, cancel: list[Any], text: Any) -> Conversatio
         fallbacks=[
             *cancel,
             CommandHandler(["capnhat", "update"], cmd_update),
+            MessageHandler(
+                filters.ChatType.PRIVATE
+                & ~filters.TEXT
+                & ~filters.COMMAND
+                & ~filters.StatusUpdate.ALL,
+                on_not_text,
+            ),
         ],
         name="capnhat",
         persistent=persistent,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 from bot.volunteers.validation import InvalidInput
 
@@ -15,8 +16,35 @@ _DATE_TIME = re.compile(
 )
 
 
+# "ngày 15 tháng 3 năm 2027 lúc 7h30", folded: the date as people say it.
+_SPELLED = re.compile(
+    r"^\s*(?:ngay\s+)?(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})"
+    r"(?:\s*,?\s*(?:luc\s+)?(\d{1,2}[:h]\d{0,2}))?\s*$"
+)
+_NO_LIMIT = {
+    "0",
+    "-",
+    "khong",
+    "no",
+    "none",
+    "khong gioi han",
+    "unlimited",
+    "no limit",
+    "bao nhieu cung duoc",
+}
+_UNIT = re.compile(r"\s*(?:nguoi|cho|tnv|tinh nguyen vien|people|persons|places|seats)\.?$")
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.casefold()).replace("đ", "d")
+    return " ".join("".join(ch for ch in text if not unicodedata.combining(ch)).split())
+
+
 def parse_local_datetime(raw: str, tz: dt.tzinfo, *, default_time: dt.time) -> dt.datetime:
-    """``dd/mm/yyyy [HH:MM]`` (also ``-`` or ``.``, and ``7h30``) → aware datetime in ``tz``."""
+    """``dd/mm/yyyy [HH:MM]`` (also ``-`` or ``.``, ``7h30``, and ``ngày 15 tháng 3 năm 2027
+    lúc 7h30``) → aware datetime in ``tz``."""
+    if spelled := _SPELLED.match(_fold(raw or "")):
+        raw = f"{spelled[1]}/{spelled[2]}/{spelled[3]}" + (f" {spelled[4]}" if spelled[4] else "")
     m = _DATE_TIME.match(raw or "")
     if not m:
         raise InvalidInput("date_format")
@@ -35,8 +63,8 @@ def parse_local_datetime(raw: str, tz: dt.tzinfo, *, default_time: dt.time) -> d
 
 def parse_capacity(raw: str) -> int | None:
     """A positive number of seats, or None for "no limit" (``0``, ``-``, ``không``, ``no``)."""
-    text = (raw or "").strip().casefold()
-    if text in {"0", "-", "không", "khong", "no", "none", "không giới hạn", "unlimited"}:
+    text = _UNIT.sub("", _fold(raw or ""))
+    if text in _NO_LIMIT:
         return None
     digits = text.replace(".", "").replace(",", "").replace(" ", "")
     if not digits.isdigit() or not digits.isascii():

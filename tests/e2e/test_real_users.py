@@ -16,7 +16,8 @@ from bot.clock import ManualClock
 from bot.db.engine import Database, read_session
 from bot.db.models import ProgressUpdate, Task
 from bot.db.models_volunteers import VolunteerRegistration
-from tests.harness import BotHarness
+from handlers import campaigns, volunteers
+from tests.harness import BotHarness, with_database
 from tests.volunteers.helpers import open_edition, seed_agencies
 
 ADMIN = 1001
@@ -132,3 +133,65 @@ async def test_cancel_a_volunteer_registration_with_the_whole_bot(
         assert "Bước 3/6" not in after.text, after.text
         async with read_session(database.session_factory) as s:
             assert (await s.scalars(select(VolunteerRegistration))).all() == []
+
+
+async def test_a_sticker_mid_update_keeps_the_step_and_the_draft(
+    database: Database, db_url: str, clock: ManualClock
+) -> None:
+    async with BotHarness.start(admin_ids={ADMIN}, database_url=db_url, clock=clock) as bot:
+        _, lan = await _join(bot)
+        await lan.send("/capnhat")
+        await lan.reply()
+        await lan.send("II.2")
+        await lan.reply()
+        await lan.press("Đang thực hiện")
+        await lan.edit()
+        await lan.send("60 %")
+        assert "ghi chú" in (await lan.reply()).text.lower()
+        await lan.send_sticker()
+        nudge = await lan.reply()
+        assert "trả lời câu hỏi ở trên" in nudge.text, nudge.text  # not small talk
+        await lan.send("Đã gửi dự thảo 🎉")
+        confirm = await lan.reply()
+        assert "60%" in confirm.text and "🎉" in confirm.text, confirm.text
+        await lan.press("✔ Lưu")
+        assert "Đã lưu cập nhật" in (await lan.edit()).text
+
+
+async def test_campaign_dates_in_words_unlimited_places_and_a_photo(
+    database: Database, db_url: str, clock: ManualClock
+) -> None:
+    from tests.volunteers.helpers import COORDINATOR
+
+    await seed_agencies(database.session_factory, clock.now())
+    areas = [with_database(database), volunteers.register, campaigns.register]
+    async with BotHarness.start(clock=clock, areas=areas) as bot:
+        coord = bot.chat(COORDINATOR, first_name="Hà")
+        await coord.send("/chiendich")
+        await coord.reply()
+        await coord.press("Mở chiến dịch mới")
+        await coord.reply()
+        await coord.press("Hiến máu tình nguyện")
+        await coord.edit()
+        await coord.reply()
+        await coord.send("Hien mau tinh nguyen 2026")
+        await coord.reply()
+        await coord.send_photo()
+        assert "trả lời câu hỏi ở trên" in (await coord.reply()).text
+        await coord.press("Hội CTĐ tỉnh")
+        await coord.edit()
+        assert "Bước 4/8" in (await coord.reply()).text
+        await coord.send("Nha van hoa phuong Tan Phong")
+        assert "Bước 5/8" in (await coord.reply()).text
+        year = clock.now().year + 1
+        await coord.send(f"ngay 15 thang 3 nam {year} luc 7h30")
+        assert "Bước 6/8" in (await coord.reply()).text
+        await coord.send(f"ngày 14 tháng 3 năm {year}")  # before the start
+        assert "phải sau thời điểm bắt đầu" in (await coord.reply()).text
+        await coord.send(f"16/03/{year} 17:00")
+        assert "Bước 7/8" in (await coord.reply()).text
+        await coord.send("khong gioi han")
+        assert "Bước 8/8" in (await coord.reply()).text
+        await coord.send("-")
+        summary = await coord.reply()
+        assert "không giới hạn" in summary.text and "07:30 15/3" in summary.text, summary.text
