@@ -114,6 +114,9 @@ _EXTRA_HEADS = ("ban",)
 # Share of the best score within which a duty that states the asked fact, and has the
 # question's document numbers in its title, is preferred to one that does not state it.
 FACT_WINDOW = 0.6
+# A question whose only topic is one word this common (idf below this share of the
+# largest) and that has no cue, agency or reference is not answered with a duty.
+COMMON_WORD_SHARE = 0.3
 # A timing question whose topic words are at least this share (by weight) a campaign's
 # name asks about the campaign, whose dates the documents do not set.
 CAMPAIGN_SHARE = 0.6
@@ -514,7 +517,7 @@ class Engine:
             for s in ranked[1:4]
             if self._confidence(s, q) >= SUGGEST_THRESHOLD * 0.8
         ]
-        if confidence < SUGGEST_THRESHOLD:
+        if confidence < SUGGEST_THRESHOLD or self._one_common_word(q):
             return self._refuse(q, lang, ranked[:3])
         task = self.kb.tasks[best.task_id]
         if confidence < ANSWER_THRESHOLD:
@@ -852,6 +855,13 @@ class Engine:
             out.append(s)
         out.sort(key=lambda s: (-s.score, self.index.order[s.task_id]))
         return out
+
+    def _one_common_word(self, q: Query) -> bool:
+        """ "dân số tỉnh Lai Châu": no cue, no agency, no reference, and the one topic word
+        left is common across the duties (dân of "nhân dân"), so it names none of them."""
+        if q.intents or q.agencies or q.refs or q.documents or len(q.content) != 1:
+            return False
+        return self.index.weight(q.content[0].f) < COMMON_WORD_SHARE * self.index.max_idf
 
     def _order_ref_hits(self, hits: list[str], intents: list[str]) -> list[str]:
         """A bare reference ("hạn II.4?") with no topic words: several documents may number

@@ -170,3 +170,11 @@ def test_a_number_word_is_not_the_head_sở() -> None:
     a = ENGINE.answer("dân số tỉnh Lai Châu")
     assert "cơ quan loại này" not in a.text
     assert "cơ quan loại này" in ENGINE.answer("những sở nào có nhiệm vụ ở Lai Châu").text
+
+
+def test_one_common_word_names_no_duty() -> None:
+    # "dân" is in most duties ("Nhân dân", "Hội đồng nhân dân"): alone it names none.
+    assert ENGINE.answer("dân số tỉnh Lai Châu").refused
+    # A rare topic of one or two words is still answered.
+    assert not ENGINE.answer("hiến máu").refused
+    assert not ENGINE.answer("báo chí").refused
