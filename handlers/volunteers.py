@@ -72,6 +72,7 @@ from bot.volunteers.validation import (
     display_phone,
     normalize_blood_group,
     normalize_phone,
+    skills_in_text,
 )
 from handlers.context import (
     BotApplication,
@@ -469,6 +470,30 @@ async def on_skill(update: Update, context: Context) -> str:
     return SKILLS_STEP
 
 
+async def on_skill_text(update: Update, context: Context) -> str:
+    """Skills typed instead of tapped ("so cap cuu, lai xe"): ticked on a fresh list."""
+    lang = user_lang(context)
+    found = skills_in_text(update.effective_message.text or "")
+    if not found:
+        await send_html(
+            update,
+            context,
+            t(lang, "I could not match that to the list. Tap your skills below, then Done."),
+            _skills_markup(lang, _draft(context).setdefault("skills", [])),
+        )
+        return SKILLS_STEP
+    chosen: list[str] = _draft(context).setdefault("skills", [])
+    chosen.extend(code for code in found if code not in chosen)
+    names = ", ".join(tb(lang, SKILL_LABELS[c]) for c in found)
+    await send_html(
+        update,
+        context,
+        t(lang, "Ticked: {skills}. Tap to change, then Done.", skills=names),
+        _skills_markup(lang, chosen),
+    )
+    return SKILLS_STEP
+
+
 async def _ask_blood(update: Update, context: Context) -> str:
     lang = user_lang(context)
     groups = [_button(g, f"v:b:{g}") for g in BLOOD_GROUPS]
@@ -787,7 +812,10 @@ def _conversation(
             PHONE: [MessageHandler(text, _guarded(on_phone))],
             COMMUNE: [MessageHandler(text, _guarded(on_commune))],
             DISTRICT: [MessageHandler(text, _guarded(on_district))],
-            SKILLS_STEP: [CallbackQueryHandler(_guarded(on_skill), pattern=r"^v:s:"), buttons_only],
+            SKILLS_STEP: [
+                CallbackQueryHandler(_guarded(on_skill), pattern=r"^v:s:"),
+                MessageHandler(text, _guarded(on_skill_text)),
+            ],
             BLOOD: [
                 CallbackQueryHandler(_guarded(on_blood_button), pattern=r"^v:b:"),
                 MessageHandler(text, _guarded(on_blood_text)),

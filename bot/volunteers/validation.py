@@ -119,3 +119,45 @@ def normalize_blood_group(raw: str) -> str:
     if text in BLOOD_GROUPS:
         return text
     raise InvalidInput("blood_group")
+
+
+# Words people type for each skill (folded: lower case, no diacritics).
+_SKILL_WORDS: dict[str, tuple[str, ...]] = {
+    "first_aid": ("so cap cuu", "cap cuu", "so cuu", "first aid"),
+    "blood_donation": ("hien mau", "blood"),
+    "disaster_response": (
+        "thien tai",
+        "cuu ho",
+        "cuu nan",
+        "lu lut",
+        "bao lu",
+        "disaster",
+        "rescue",
+        "flood",
+    ),
+    "logistics": (
+        "hau can",
+        "van chuyen",
+        "lai xe",
+        "tai xe",
+        "logistics",
+        "driver",
+        "driving",
+        "transport",
+    ),
+    "medical": ("y te", "bac si", "y ta", "dieu duong", "medical", "doctor", "nurse"),
+}
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.casefold()).replace("đ", "d")
+    return " ".join("".join(ch for ch in text if not unicodedata.combining(ch)).split())
+
+
+def skills_in_text(text: str) -> list[str]:
+    """The skill codes named in free text (``"so cap cuu, lai xe"`` → first aid, logistics),
+    in the order of :data:`SKILLS`; empty when nothing is recognised."""
+    folded = f" {re.sub(r'[^a-z0-9]+', ' ', _fold(text))} "
+    return [
+        code for code in SKILLS if any(f" {word} " in folded for word in _SKILL_WORDS.get(code, ()))
+    ]

@@ -195,3 +195,46 @@ async def test_campaign_dates_in_words_unlimited_places_and_a_photo(
         await coord.send("-")
         summary = await coord.reply()
         assert "không giới hạn" in summary.text and "07:30 15/3" in summary.text, summary.text
+
+
+async def test_volunteer_types_skills_and_phone_loosely(
+    database: Database, db_url: str, clock: ManualClock
+) -> None:
+    await seed_agencies(database.session_factory, clock.now())
+    await open_edition(database.session_factory, clock.now())
+    areas = [with_database(database), volunteers.register]
+    async with BotHarness.start(clock=clock, areas=areas) as bot:
+        lan = bot.chat(user_id=5002, first_name="Lan")
+        await lan.send("/dangky")
+        await lan.reply()
+        await lan.press("Hiến máu")
+        await lan.edit()
+        await lan.reply()
+        await lan.send("NGUYEN THI LAN")
+        await lan.reply()
+        await lan.send("84912345678")  # no plus, no zero
+        assert "Bước 3/6" in (await lan.reply()).text
+        await lan.send("phuong 3, quan 5, tp hcm")
+        assert "Bước 4/6" in (await lan.reply()).text
+        await lan.send("tp hcm")
+        assert "Bước 5/6" in (await lan.reply()).text
+        await lan.send("nau an")  # not on the list: the list again, nothing lost
+        again = await lan.reply()
+        assert "chưa khớp" in again.text and "➡️ Xong" in again.labels
+        await lan.send("so cap cuu, lai xe")
+        ticked = await lan.reply()
+        assert "Sơ cấp cứu" in ticked.text and "Hậu cần" in ticked.text, ticked.text
+        assert "☑️ Sơ cấp cứu" in ticked.labels and "☑️ Hậu cần, vận chuyển" in ticked.labels
+        await lan.press("Xong", ticked)
+        await lan.edit()
+        await lan.reply()  # consent
+        await lan.press("Tôi đồng ý")
+        await lan.edit()
+        await lan.reply()
+        await lan.press("Xác nhận")
+        await lan.edit()
+        async with read_session(database.session_factory) as s:
+            rows = (await s.scalars(select(VolunteerRegistration))).all()
+        assert len(rows) == 1
+        assert set(rows[0].skills) == {"first_aid", "logistics"}, rows[0].skills
+        assert rows[0].phone == "+84912345678", rows[0].phone  # stored in one form
