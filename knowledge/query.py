@@ -304,12 +304,20 @@ class QueryReader:
             | set(lexicon.stopwords_en)
             | set(lexicon.abbreviations)
         )
+        # Words a Vietnamese question may hold as they are (cues, levels, stopwords,
+        # abbreviations): any other English word in it is translated.
+        self._vi_known = (
+            {w for k in self.intents.entries for w in k}
+            | {w for k in self.levels.entries for w in k}
+            | set(lexicon.stopwords_vi)
+            | set(lexicon.abbreviations)
+        )
 
     def read(self, text: str) -> Query:
         lang = detect_language(text)
         toks = analyze(text, self.lexicon)
         if lang == "vi":
-            toks = [self._fix(t) for t in toks]
+            toks = [self._fix(t) for t in self._english_words_in_vietnamese(toks)]
         used = [False] * len(toks)
         refs = find_refs(text) or find_points(text)
         agency_hits: list[tuple[int, int, set[str]]] = []
@@ -421,6 +429,23 @@ class QueryReader:
                 if pair in self.compounds:
                     return True
         return False
+
+    def _english_words_in_vietnamese(self, toks: list[Tok]) -> list[Tok]:
+        """ "ai lead task kiểm tra", "report V.1 nộp cho ai": an English word in a
+        Vietnamese question, typed plain and not a word of the base or of the question
+        vocabulary (so "do", "to", "an" stay Vietnamese), is read as its Vietnamese."""
+        out: list[Tok] = []
+        for tok in toks:
+            f = tok.f
+            if not tok.plain or f in self._vi_known or f in self.vocab or len(f) < 3:
+                out.append(tok)
+            elif f in self._english_vi and len(f.split()) == 1:
+                out.extend(self._english_vi[f])
+            elif f in self.lexicon.stopwords_en:
+                continue  # "task", "lead": no topic, as in an English question
+            else:
+                out.append(tok)
+        return out
 
     def _fix(self, tok: Tok) -> Tok:
         if tok.f in self.known:

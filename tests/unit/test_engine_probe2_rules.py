@@ -178,3 +178,24 @@ def test_one_common_word_names_no_duty() -> None:
     # A rare topic of one or two words is still answered.
     assert not ENGINE.answer("hiến máu").refused
     assert not ENGINE.answer("báo chí").refused
+
+
+@pytest.mark.parametrize(
+    ("question", "expected", "doc"),
+    [
+        ("ai report Ban Bí thư định kỳ", "Ban Dân vận Trung ương", "kl44"),
+        ("ai lead việc khoán quỹ lương", "Bộ Tài chính", "qd895"),
+    ],
+)
+def test_english_words_inside_a_vietnamese_question(question: str, expected: str, doc: str) -> None:
+    a = ENGINE.answer(question)
+    assert not a.refused, a.text
+    assert expected in a.text
+    assert doc in {s.document for s in a.sources}
+
+
+def test_vietnamese_words_that_look_english_stay_vietnamese() -> None:
+    # "do" (đỏ), "to" (tổ), "an" (án) are words of the base: never translated.
+    a = ENGINE.answer("hoi chu thap do to chuc tuyen truyen gi o kien an")
+    assert not a.refused
+    assert "cv_kien_an" in {s.document for s in a.sources}
