@@ -292,7 +292,7 @@ async def cmd_away(update: Update, context: Context) -> None:
         return
     today = services(context).clock.now().date()
     arg = command_argument(update)
-    until = actions.parse_date(arg, today) if arg else None
+    until = actions.parse_away(arg, today) if arg else None
     if until is not None and until < today:
         await send_html(
             update,

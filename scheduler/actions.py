@@ -69,6 +69,22 @@ def parse_date(text: str, today: dt.date) -> dt.date | None:
     return None
 
 
+_RELATIVE_DAYS = {"mai": 1, "ngay mai": 1, "tomorrow": 1, "ngay kia": 2, "mot": 2}
+_WEEK_END = {"het tuan", "cuoi tuan", "het tuan nay", "cuoi tuan nay", "end of week", "weekend"}
+
+
+def parse_away(text: str, today: dt.date) -> dt.date | None:
+    """The last day of an absence: any :func:`parse_date` form, or a word people use
+    (``mai``, ``ngày kia``, ``hết tuần``, ``tomorrow``)."""
+    folded = _fold(text)
+    for form in (folded, _LEAD.sub("", folded), re.sub(r"^(?:den|toi|until)\s+", "", folded)):
+        if form in _RELATIVE_DAYS:
+            return today + dt.timedelta(days=_RELATIVE_DAYS[form])
+        if form in _WEEK_END:
+            return today + dt.timedelta(days=6 - today.weekday())
+    return parse_date(text, today)
+
+
 def _add_months(day: dt.date, months: int) -> dt.date | None:
     month = day.month - 1 + months
     year = day.year + month // 12

@@ -61,6 +61,8 @@ STATUS_WORDS: dict[str, Status] = {
 _STATUS_ORDER = sorted(STATUS_WORDS, key=len, reverse=True)
 _PERCENT = re.compile(r"^(\d{1,4})\s*%$")
 _WORD = re.compile(r"\s*\S+")
+_ROMAN_ONLY = re.compile(r"[IVXivx]{1,5}")
+_NUMBER_PART = re.compile(r"\d{1,2}(?:\.[0-9a-zA-Z]{1,2})*")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -103,6 +105,15 @@ def parse_one_line(text: str) -> OneLine:
         raise ParseError("empty")
     ref = words[0]
     rest = words[1:]
+    # "II 2 xong": a Roman section and its number typed apart (not "II 60 %")
+    if (
+        _ROMAN_ONLY.fullmatch(ref)
+        and rest
+        and _NUMBER_PART.fullmatch(rest[0])
+        and not (len(rest) > 1 and rest[1] == "%")
+    ):
+        ref = f"{ref}.{rest[0]}"
+        rest = rest[1:]
     percent: int | None = None
     status: Status | None = None
     # percent and status in either order, each at most once, right after the reference

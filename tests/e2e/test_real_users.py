@@ -43,6 +43,7 @@ async def test_loose_task_codes_save_on_the_right_task(
             ("/capnhat ii2 xong", "Hoàn thành"),
             ("/capnhat 2.2 dang lam", "Đang thực hiện"),
             ("/capnhat ii.2 vuong mac cho kinh phi 🙏", "Gặp vướng mắc"),
+            ("/capnhat II 2 hoan thanh", "Hoàn thành"),  # section and number typed apart
         ]:
             await lan.send(line)
             saved = await lan.reply()
@@ -54,7 +55,7 @@ async def test_loose_task_codes_save_on_the_right_task(
                     select(Task.ref).join(ProgressUpdate, ProgressUpdate.task_id == Task.id)
                 )
             ).all()
-        assert len(refs) == 3 and all(ref.endswith("II.2") for ref in refs), refs
+        assert len(refs) == 4 and all(ref.endswith("II.2") for ref in refs), refs
         # a half-typed code is still a typo to confirm, never a silent guess
         await lan.send("/capnhat II,2 xong")
         assert "Có phải" in (await lan.reply()).text
@@ -82,6 +83,9 @@ async def test_away_dates_as_people_type_them(
         assert "🌴" in (await lan.reply()).text
         await lan.send("/vang đến 3 ngày")
         assert "🌴" in (await lan.reply()).text
+        await lan.send("/vang ngay mai")
+        tomorrow = today + dt.timedelta(days=1)
+        assert f"{tomorrow.day} tháng {tomorrow.month}" in (await lan.reply()).text
         past = today - dt.timedelta(days=3)
         await lan.send(f"/vang {past:%d/%m/%Y}")
         refused = await lan.reply()

@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
+from bot.progress.parse import parse_one_line
 from bot.progress.refs import matches_code
-from scheduler.actions import parse_date
+from scheduler.actions import parse_away, parse_date
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -51,3 +52,32 @@ def test_month_span_ends_on_a_real_day() -> None:
 )
 def test_short_codes_typed_loosely(typed: str, code: str, same: bool) -> None:
     assert matches_code(typed, code) is same
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("mai", dt.date(2026, 11, 24)),
+        ("ngày mai", dt.date(2026, 11, 24)),
+        ("tomorrow", dt.date(2026, 11, 24)),
+        ("đến hết tuần", dt.date(2026, 11, 29)),  # 23/11/2026 is a Monday
+        ("15/12", dt.date(2026, 12, 15)),
+        ("2 tuan", dt.date(2026, 12, 7)),
+        ("sắp tới", None),
+    ],
+)
+def test_away_words(text: str, expected: dt.date | None) -> None:
+    assert parse_away(text, TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "ref", "percent"),
+    [
+        ("II 2 xong", "II.2", None),
+        ("iii 1.b 40% dang lam", "iii.1.b", 40),
+        ("II 60 % ok", "II", 60),  # a percent, not a task number
+    ],
+)
+def test_one_line_section_and_number_apart(line: str, ref: str, percent: int | None) -> None:
+    parsed = parse_one_line(line)
+    assert (parsed.ref, parsed.percent) == (ref, percent)
