@@ -199,3 +199,11 @@ def test_vietnamese_words_that_look_english_stay_vietnamese() -> None:
     a = ENGINE.answer("hoi chu thap do to chuc tuyen truyen gi o kien an")
     assert not a.refused
     assert "cv_kien_an" in {s.document for s in a.sources}
+
+
+def test_trung_uong_covers_the_party_centre_too() -> None:
+    # KL 44 (Party centre) and QĐ 895 (Government) are both "trung ương".
+    a = ENGINE.answer("ở trung ương ai tuyên truyền vận động đoàn viên hội viên")
+    assert not a.refused
+    assert {s.document for s in a.sources} == {"kl44"}
+    assert "Đảng đoàn Mặt trận Tổ quốc Việt Nam" in a.text
