@@ -12,6 +12,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+from rapidfuzz.distance import Levenshtein
+
 from knowledge import compose, doc_facts
 from knowledge.analyze import Tok, analyze, folded_key
 from knowledge.analyze import words as split_words
@@ -311,6 +313,8 @@ class Engine:
         if place is not None:
             return self._refuse_place(q, lang, place)
         unknown = self._unknown_agency_words(q) if not q.agencies else None
+        if unknown is not None and self._misspelt_agency(q, unknown):
+            unknown = None  # "bộ nộ vụ": one letter from Bộ Nội vụ, now read as it
         if unknown is not None and (
             "agency_tasks" in q.intents or self._unknown_subject(q, unknown)
         ):
@@ -701,6 +705,32 @@ class Engine:
         if not (_OFFICE.search(folded) and _WHO_HOLDS.search(folded)):
             return False
         return all(t.f in _OFFICE_FILLER for t in q.content)
+
+    def _misspelt_agency(self, q: Query, words: list[str]) -> bool:
+        """An agency name one typo away from exactly one name of the base with the same
+        head ("bộ nộ vụ" → Bộ Nội vụ; short syllables are not typo-corrected elsewhere).
+        When found, the question is read as naming it: its words leave the topic."""
+        head, rest = words[0], [w for w in words[1:] if w != "va"]
+        hits: dict[str, int] = {}
+        for agency_id, key_head, tail in self._headed_names:
+            if key_head != head or not tail or len(rest) < len(tail):
+                continue
+            typed = " ".join(rest[: len(tail)])
+            name = " ".join(tail)
+            if (
+                len(name) >= 6  # not a short form ("TC"): one letter off is another word
+                and typed != name
+                and all(a[:1] == b[:1] for a, b in zip(rest, tail, strict=False))
+                and Levenshtein.distance(typed, name) <= (1 if len(name) < 10 else 2)
+            ):
+                hits[agency_id] = len(tail)
+        if len(hits) != 1:
+            return False
+        agency_id, n = next(iter(hits.items()))
+        used = set(rest[:n])
+        q.agencies.append({agency_id})
+        q.content = [t for t in q.content if t.f not in used]
+        return True
 
     def _lookalike_agencies(self, words: list[str]) -> list[str]:
         """Agencies whose name is the one asked with another head (Bộ X → Sở X)."""

@@ -207,3 +207,19 @@ def test_trung_uong_covers_the_party_centre_too() -> None:
     assert not a.refused
     assert {s.document for s in a.sources} == {"kl44"}
     assert "Đảng đoàn Mặt trận Tổ quốc Việt Nam" in a.text
+
+
+@pytest.mark.parametrize(
+    ("question", "agency"),
+    [("bộ nộ vụ phải làm gì", "Bộ Nội vụ"), ("bo tai chin chu tri gi", "Bộ Tài chính")],
+)
+def test_agency_name_one_typo_away_is_read_as_it(question: str, agency: str) -> None:
+    a = ENGINE.answer(question)
+    assert not a.refused
+    assert a.text.startswith(agency)
+
+
+@pytest.mark.parametrize("question", ["Sở Tư pháp phải làm gì", "Bộ Ngoại vụ phải làm gì"])
+def test_unnamed_agency_is_not_forced_onto_a_short_form(question: str) -> None:
+    # "Sở TC" is a short form of Sở Tài chính: "Sở Tư" is not one typo from it.
+    assert ENGINE.answer(question).refused
