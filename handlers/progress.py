@@ -33,7 +33,7 @@ from telegram.warnings import PTBUserWarning
 from bot.access import AccessDenied, NotFound, is_coordinator, member_agencies
 from bot.db.models import NOTE_MAX_CHARS, ProgressUpdate, Status
 from bot.i18n import N_, format_date, format_datetime, format_number, t, tb
-from bot.progress.parse import ParseError, check_note
+from bot.progress.parse import ParseError, check_note, status_in_text
 from bot.progress.refs import Candidate, resolve, short_code
 from bot.progress.service import (
     agency_tasks,
@@ -367,20 +367,40 @@ async def on_status(update: Update, context: Context) -> str | int | None:
         return await _other_button(update, context, STATUS)
     await update.callback_query.answer()  # type: ignore[union-attr]
     draft["status"] = pressed[1]
+    return await _ask_percent(update, context, draft, edit=True)
+
+
+async def on_status_text(update: Update, context: Context) -> str | int | None:
+    """A status typed instead of pressed ("hoan thanh", "dang lam")."""
+    text = (update.effective_message.text or "") if update.effective_message else ""
+    status = status_in_text(text[:200])
+    if status is None:
+        return await on_unexpected_text(update, context)
+    if await _lost(update, context):
+        return END
+    draft = _draft(context)
+    draft["status"] = status.value
+    return await _ask_percent(update, context, draft, edit=False)
+
+
+async def _ask_percent(
+    update: Update, context: Context, draft: dict[str, Any], *, edit: bool
+) -> str:
     lang = user_lang(context)
     rows = [
         [_button(draft, f"{p}%", "n", p) for p in PERCENTS],
         [_button(draft, tb(lang, "Skip"), "n", "-")],
         _cancel_row(draft, lang),
     ]
-    await edit_html(
-        update,
-        context,
+    text = (
         _task_line(context, draft["task"])
         + "\n"
-        + t(lang, "Percentage done? Choose, type a number (0–100), or skip."),
-        InlineKeyboardMarkup(rows),
+        + t(lang, "Percentage done? Choose, type a number (0–100), or skip.")
     )
+    if edit:
+        await edit_html(update, context, text, InlineKeyboardMarkup(rows))
+    else:
+        await send_html(update, context, text, InlineKeyboardMarkup(rows))
     return PERCENT
 
 
@@ -1032,7 +1052,7 @@ def _conversation(persistent: bool, cancel: list[Any], text: Any) -> Conversatio
             STATUS: [
                 *cancel,
                 CallbackQueryHandler(on_status, pattern=r"^pg:"),
-                MessageHandler(text, on_unexpected_text),
+                MessageHandler(text, on_status_text),
             ],
             PERCENT: [
                 *cancel,

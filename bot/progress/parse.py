@@ -60,6 +60,7 @@ STATUS_WORDS: dict[str, Status] = {
 }
 _STATUS_ORDER = sorted(STATUS_WORDS, key=len, reverse=True)
 _PERCENT = re.compile(r"^(\d{1,4})\s*%$")
+_NEGATIVE_PERCENT = re.compile(r"^-\d{1,4}\s*%$")
 _WORD = re.compile(r"\s*\S+")
 _ROMAN_ONLY = re.compile(r"[IVXivx]{1,5}")
 _NUMBER_PART = re.compile(r"\d{1,2}(?:\.[0-9a-zA-Z]{1,2})*")
@@ -86,6 +87,15 @@ def _match_status(words: list[str]) -> tuple[Status | None, int]:
         if " ".join(folded[:size]) == phrase:
             return STATUS_WORDS[phrase], size
     return None, 0
+
+
+def status_in_text(text: str) -> Status | None:
+    """A status typed on its own ("hoan thanh", "Đang làm", "xong rồi"), else None."""
+    words = clean_note(text).rstrip(".!").split()
+    found, size = _match_status(words)
+    if found is None or len(words) - size > 1:  # at most one trailing word ("xong roi")
+        return None
+    return found
 
 
 def status_from_percent(percent: int | None) -> Status:
@@ -120,6 +130,8 @@ def parse_one_line(text: str) -> OneLine:
     for _ in range(2):
         if not rest:
             break
+        if _NEGATIVE_PERCENT.match(rest[0]):
+            raise ParseError("percent_range", value=0)
         m = _PERCENT.match(rest[0])
         if m and percent is None:
             percent = int(m.group(1))

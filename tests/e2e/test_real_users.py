@@ -242,3 +242,29 @@ async def test_volunteer_types_skills_and_phone_loosely(
         assert len(rows) == 1
         assert set(rows[0].skills) == {"first_aid", "logistics"}, rows[0].skills
         assert rows[0].phone == "+84912345678", rows[0].phone  # stored in one form
+
+
+async def test_status_typed_in_the_guided_flow_and_a_negative_percent(
+    database: Database, db_url: str, clock: ManualClock
+) -> None:
+    async with BotHarness.start(admin_ids={ADMIN}, database_url=db_url, clock=clock) as bot:
+        _, lan = await _join(bot)
+        await lan.send("/capnhat II.2 -5% da gui")
+        refused = await lan.reply()
+        assert "từ 0 đến 100" in refused.text and "Đã lưu" not in refused.text, refused.text
+        await lan.send("/capnhat")
+        await lan.reply()
+        await lan.send("ii2")
+        await lan.reply()
+        await lan.send("hoan thanh")  # typed instead of pressed
+        percent = await lan.reply()
+        assert "phần trăm" in percent.text and "100%" in percent.labels, percent.text
+        await lan.send("100")
+        await lan.reply()
+        await lan.press("Không ghi chú")
+        confirm = await lan.edit()
+        assert "Hoàn thành" in confirm.text and "100%" in confirm.text, confirm.text
+        await lan.send("chua ro lam")  # not a status at the confirm step: buttons, kindly
+        assert "nút" in (await lan.reply()).text
+        await lan.press("✔ Lưu")
+        assert "Đã lưu cập nhật" in (await lan.edit()).text

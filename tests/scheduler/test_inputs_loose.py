@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from bot.progress.parse import parse_one_line
+from bot.progress.parse import ParseError, parse_one_line, status_in_text
 from bot.progress.refs import matches_code
 from scheduler.actions import parse_away, parse_date
 
@@ -81,3 +81,24 @@ def test_away_words(text: str, expected: dt.date | None) -> None:
 def test_one_line_section_and_number_apart(line: str, ref: str, percent: int | None) -> None:
     parsed = parse_one_line(line)
     assert (parsed.ref, parsed.percent) == (ref, percent)
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("hoan thanh", "done"),
+        ("Đang làm", "in_progress"),
+        ("xong roi", "done"),
+        ("vuong mac.", "blocked"),
+        ("da gui du thao cho bo", None),
+        ("60", None),
+    ],
+)
+def test_status_typed_alone(text: str, status: str | None) -> None:
+    found = status_in_text(text)
+    assert (found.value if found else None) == status
+
+
+def test_negative_percent_is_refused() -> None:
+    with pytest.raises(ParseError):
+        parse_one_line("II.2 -5% da gui")
