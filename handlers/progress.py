@@ -14,6 +14,7 @@ database at the moment of writing (membership, responsibility, author, 24 h).
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 import secrets
@@ -21,6 +22,7 @@ import warnings
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -1017,6 +1019,16 @@ async def on_not_text(update: Update, context: Context) -> None:
     )
 
 
+async def on_finished_flow_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    lang = user_lang(context)
+    text = t(lang, "This button is no longer valid. Start again with /capnhat.")
+    if query is not None:
+        with contextlib.suppress(TelegramError):
+            await query.answer(tb(lang, "This button is no longer valid."))
+    await send_html(update, context, text)
+
+
 # -- wiring -------------------------------------------------------------------------------------
 
 
@@ -1103,6 +1115,8 @@ def register(application: BotApplication) -> None:
     # A /huy with nothing open is answered by the core catch-all (handlers/common.py), after
     # every area's flows had their chance: registered here it would hide theirs.
     application.add_handler(CallbackQueryHandler(on_progress_button, pattern=r"^pgs:"))
+    # a button of a finished or cancelled /capnhat (the flow no longer claims it)
+    application.add_handler(CallbackQueryHandler(on_finished_flow_button, pattern=r"^pg:"))
     application.add_handler(
         MessageHandler(
             filters.ChatType.PRIVATE

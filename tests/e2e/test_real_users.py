@@ -268,3 +268,19 @@ async def test_status_typed_in_the_guided_flow_and_a_negative_percent(
         assert "nút" in (await lan.reply()).text
         await lan.press("✔ Lưu")
         assert "Đã lưu cập nhật" in (await lan.edit()).text
+
+
+async def test_a_button_of_a_cancelled_update_points_back_to_capnhat(
+    database: Database, db_url: str, clock: ManualClock
+) -> None:
+    async with BotHarness.start(admin_ids={ADMIN}, database_url=db_url, clock=clock) as bot:
+        _, lan = await _join(bot)
+        await lan.send("/capnhat")
+        old_list = await lan.reply()
+        await lan.send("/huy")
+        await lan.reply()
+        await lan.press("II.2", old_list)
+        told = await lan.reply()
+        assert "/capnhat" in told.text and "câu hỏi" not in told.text, told.text
+        async with read_session(database.session_factory) as s:
+            assert (await s.scalars(select(ProgressUpdate))).all() == []
