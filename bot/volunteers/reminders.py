@@ -55,8 +55,8 @@ async def withdraw_queued(
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-#: No reminders between 21:00 and 07:00 local time…
-QUIET_START, QUIET_END = 21, 7
+#: No reminders between 20:00 and 07:00 local time (the quiet hours of scheduler/workdays.py)…
+QUIET_START, QUIET_END = 20, 7
 #: …unless the campaign starts within this time (catch-up after downtime).
 NIGHT_CATCH_UP = dt.timedelta(hours=10)
 

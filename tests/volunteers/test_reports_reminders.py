@@ -155,3 +155,18 @@ async def test_erasure_takes_queued_and_sent_reminders_out_of_the_outbox(
         left = (await s.scalars(select(OutboxMessage.dedupe_key))).all()
         assert await s.scalar(select(func.count()).select_from(OutboxMessage)) == 1
     assert left == [outbox_key(other.registration.id)]
+
+
+async def test_no_reminder_in_the_quiet_hours_20_to_7(db: Database, clock: ManualClock) -> None:
+    # Campaign on Wednesday 2026-03-04 at 18:00: its day-before window opens Tuesday 18:00.
+    start = dt.datetime(2026, 3, 4, 18, 0, tzinfo=VN_TZ)
+    eid = await open_edition(db.session_factory, clock.now(), starts_in=start - clock.now())
+    async with write_session(db.session_factory) as s:
+        await register(s, eid, 1, form(1), now=clock.now())
+    async with read_session(db.session_factory) as s:
+        evening = dt.datetime(2026, 3, 3, 20, 0, tzinfo=VN_TZ)  # quiet from 20:00 on
+        assert await due_reminders(s, now=evening, tz=VN_TZ) == []
+        before_seven = dt.datetime(2026, 3, 4, 6, 59, tzinfo=VN_TZ)
+        assert await due_reminders(s, now=before_seven, tz=VN_TZ) == []
+        seven = dt.datetime(2026, 3, 4, 7, 0, tzinfo=VN_TZ)
+        assert [r.edition_id for r in await due_reminders(s, now=seven, tz=VN_TZ)] == [eid]
