@@ -131,6 +131,36 @@ def _apply(row: Any, values: dict[str, Any]) -> bool:
     return changed
 
 
+async def _sync_rows(
+    session: AsyncSession,
+    model: type[Agency] | type[Task],
+    wanted: dict[str, dict[str, Any]],
+    now: dt.datetime,
+) -> tuple[list[str], list[str], list[str]]:
+    """Bring the rows of ``model`` to ``wanted`` (id → column values): add the new,
+    update the changed, archive (never delete) the ones no longer wanted. Returns the
+    ids added, updated and archived."""
+    added: list[str] = []
+    updated: list[str] = []
+    archived: list[str] = []
+    existing = {row.id: row for row in (await session.scalars(select(model))).all()}
+    for row_id, values in wanted.items():
+        row = existing.get(row_id)
+        if row is None:
+            session.add(model(id=row_id, synced_at=now, **values))
+            added.append(row_id)
+        elif _apply(row, values):
+            row.synced_at = now
+            updated.append(row_id)
+    for row_id, row in existing.items():
+        if row_id not in wanted and not row.archived:
+            row.archived = True
+            row.synced_at = now
+            archived.append(row_id)
+    await session.flush()
+    return added, updated, archived
+
+
 async def sync_knowledge_in(
     session: AsyncSession,
     kb: KnowledgeBase,
@@ -146,39 +176,15 @@ async def sync_knowledge_in(
     now = clock.now()
     report = SyncReport()
 
-    wanted_agencies = _agency_values(kb)
-    existing_agencies = {a.id: a for a in (await session.scalars(select(Agency))).all()}
-    for agency_id, values in wanted_agencies.items():
-        row = existing_agencies.get(agency_id)
-        if row is None:
-            session.add(Agency(id=agency_id, synced_at=now, **values))
-            report.agencies_added.append(agency_id)
-        elif _apply(row, values):
-            row.synced_at = now
-            report.agencies_updated.append(agency_id)
-    for agency_id, row in existing_agencies.items():
-        if agency_id not in wanted_agencies and not row.archived:
-            row.archived = True
-            row.synced_at = now
-            report.agencies_archived.append(agency_id)
-    await session.flush()
-
+    (
+        report.agencies_added,
+        report.agencies_updated,
+        report.agencies_archived,
+    ) = await _sync_rows(session, Agency, _agency_values(kb), now)
     wanted_tasks = _task_values(kb)
-    existing_tasks = {t.id: t for t in (await session.scalars(select(Task))).all()}
-    for task_id, values in wanted_tasks.items():
-        row = existing_tasks.get(task_id)
-        if row is None:
-            session.add(Task(id=task_id, synced_at=now, **values))
-            report.tasks_added.append(task_id)
-        elif _apply(row, values):
-            row.synced_at = now
-            report.tasks_updated.append(task_id)
-    for task_id, row in existing_tasks.items():
-        if task_id not in wanted_tasks and not row.archived:
-            row.archived = True
-            row.synced_at = now
-            report.tasks_archived.append(task_id)
-    await session.flush()
+    report.tasks_added, report.tasks_updated, report.tasks_archived = await _sync_rows(
+        session, Task, wanted_tasks, now
+    )
 
     wanted_links = _task_links(kb)
     live_tasks = set(wanted_tasks)
