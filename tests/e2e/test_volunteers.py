@@ -40,6 +40,15 @@ async def registrations(database: Database) -> list[VolunteerRegistration]:
         return list(rows.all())
 
 
+async def open_form(chat) -> None:
+    """/dangky, pick the campaign, up to the name prompt (Step 1/6)."""
+    await chat.send("/dangky")
+    await chat.reply()
+    await chat.press(CAMPAIGN)
+    await chat.edit()
+    await chat.reply()
+
+
 async def fill_form(chat, *, name: str = "Nguyễn Thị Lan", phone: str = "0912 345 678") -> None:
     """From the name prompt to the summary, happy path, no skills."""
     await chat.send(name)
@@ -149,11 +158,7 @@ async def test_cancel_mid_flow_keeps_nothing(
 ) -> None:
     await open_edition(database.session_factory, clock.now())
     minh = volunteer_bot.chat(first_name="Minh")
-    await minh.send("/dangky")
-    await minh.reply()
-    await minh.press(CAMPAIGN)
-    await minh.edit()
-    await minh.reply()
+    await open_form(minh)
     await minh.send("Trần Văn Minh")
     await minh.reply()
     await minh.send("/huy")
@@ -164,11 +169,7 @@ async def test_cancel_mid_flow_keeps_nothing(
     answer = await minh.callback_answer()
     assert "không còn hiệu lực" in answer["text"] and answer["show_alert"] is True
     # Refusing consent ends the dialogue too, with nothing stored.
-    await minh.send("/dangky")
-    await minh.reply()
-    await minh.press(CAMPAIGN)
-    await minh.edit()
-    await minh.reply()
+    await open_form(minh)
     await minh.send("Trần Văn Minh")
     await minh.reply()
     await minh.send("0387654321")
@@ -191,11 +192,7 @@ async def test_waitlist_then_promotion_when_a_volunteer_cancels(
     bot = volunteer_bot
     await open_edition(database.session_factory, clock.now(), capacity=1)
     lan, minh = bot.chat(first_name="Lan"), bot.chat(first_name="Minh")
-    await lan.send("/dangky")
-    await lan.reply()
-    await lan.press(CAMPAIGN)
-    await lan.edit()
-    await lan.reply()
+    await open_form(lan)
     await fill_form(lan)
     await lan.reply()
     await lan.press("Xác nhận")
@@ -277,11 +274,7 @@ async def test_personal_data_never_reaches_the_logs(
     caplog.set_level(logging.INFO)
     await open_edition(database.session_factory, clock.now(), starts_in=dt.timedelta(days=3))
     lan = volunteer_bot.chat(first_name="Lan")
-    await lan.send("/dangky")
-    await lan.reply()
-    await lan.press(CAMPAIGN)
-    await lan.edit()
-    await lan.reply()
+    await open_form(lan)
     await fill_form(lan, name="Đinh Thị Riêng Tư", phone="0865 432 109")
     await lan.reply()
     await lan.press("Xác nhận")
@@ -355,11 +348,7 @@ async def test_an_abandoned_form_is_dropped(
         clock=clock, areas=[with_database(database), volunteers.register]
     ) as bot:
         lan = bot.chat(first_name="Lan")
-        await lan.send("/dangky")
-        await lan.reply()
-        await lan.press(CAMPAIGN)
-        await lan.edit()
-        await lan.reply()
+        await open_form(lan)
         await lan.send("Nguyễn Thị Lan")
         await lan.reply()
         assert bot.application.user_data[lan.user.id][volunteers.DRAFT]["full_name"]
@@ -382,11 +371,7 @@ async def test_in_the_whole_bot_with_every_area(
         menu = {c["command"] for c in bot.emulator.commands()}
         assert {"dangky", "cuatoi", "xoadulieu", "chiendich"} <= menu
         lan = bot.chat(first_name="Lan")
-        await lan.send("/dangky")
-        await lan.reply()
-        await lan.press(CAMPAIGN)
-        await lan.edit()
-        await lan.reply()
+        await open_form(lan)
         await fill_form(lan)
         await lan.reply()
         await lan.press("Xác nhận")
@@ -416,11 +401,7 @@ async def test_any_text_at_any_step_gets_a_polite_reply(
 ) -> None:
     await open_edition(database.session_factory, clock.now())
     lan = volunteer_bot.chat(first_name="Lan")
-    await lan.send("/dangky")
-    await lan.reply()
-    await lan.press(CAMPAIGN)
-    await lan.edit()
-    await lan.reply()
+    await open_form(lan)
     apology = "Xin lỗi, đã có lỗi"
     good = ["Nguyễn Thị Lan", "0912345678", "Phường Tân Phong", "Huyện Tam Đường"]
     for step, answer in enumerate(good, start=1):
@@ -443,11 +424,7 @@ async def test_a_form_left_for_hours_expires_even_across_restarts(
     await open_edition(database.session_factory, clock.now(), starts_in=dt.timedelta(days=3))
     lan, minh = volunteer_bot.chat(first_name="Lan"), volunteer_bot.chat(first_name="Minh")
     for chat in (lan, minh):
-        await chat.send("/dangky")
-        await chat.reply()
-        await chat.press(CAMPAIGN)
-        await chat.edit()
-        await chat.reply()
+        await open_form(chat)
         await chat.send("Nguyễn Thị Lan")
         await chat.reply()
     clock.advance(hours=13)

@@ -11,7 +11,7 @@ from bot.emulator import Emulator
 from bot.settings import Settings
 from handlers import volunteers
 from handlers.context import BotApplication, Services
-from tests.e2e.test_volunteers import CAMPAIGN, registrations
+from tests.e2e.test_volunteers import open_form, registrations
 from tests.harness import shared_knowledge
 from tests.volunteers.helpers import open_edition, seed_agencies
 
@@ -43,11 +43,7 @@ async def test_registration_survives_a_restart(
         application = await start_bot(emulator, db_url, clock)
         assert application.persistence is not None  # the database persistence is in use
         lan = emulator.private_chat(None, "Lan")
-        await lan.send("/dangky")
-        await lan.reply()
-        await lan.press(CAMPAIGN)
-        await lan.edit()
-        await lan.reply()
+        await open_form(lan)
         await lan.send("Nguyễn Thị Lan")
         await lan.reply()
         await lan.send("0912 345 678")
