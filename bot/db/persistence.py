@@ -92,7 +92,8 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
         self._clock = clock
         self._lock = asyncio.Lock()
         self._write_lock = asyncio.Lock()
-        self._pending: dict[tuple[str, str], Any] = {}
+        #: (namespace, key) → (data or _DROP, its fingerprint; None for a drop)
+        self._pending: dict[tuple[str, str], tuple[Any, str | None]] = {}
         #: what this process last wrote per (namespace, key), to skip unchanged rewrites
         self._written: dict[tuple[str, str], str] = {}
 
@@ -140,10 +141,11 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
         for item, data in changes.items():
             # PTB hands over every chat and user an update touched, changed or not:
             # what is stored already, exactly so, is not written again.
-            if data is not _DROP and self._written.get(item) == _fingerprint(data):
+            fingerprint = None if data is _DROP else _fingerprint(data)
+            if fingerprint is not None and self._written.get(item) == fingerprint:
                 self._pending.pop(item, None)
                 continue
-            self._pending[item] = data
+            self._pending[item] = (data, fingerprint)
         if not self._pending:
             return
         await asyncio.sleep(0)  # let the calls gathered with this one queue theirs
@@ -154,7 +156,7 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
             db = await self.open()
             try:
                 async with write_session(db.session_factory) as session:
-                    for (namespace, key), data in batch.items():
+                    for (namespace, key), (data, _) in batch.items():
                         if data is _DROP:
                             await session.execute(
                                 delete(BotState).where(
@@ -164,14 +166,14 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
                         else:
                             await session.execute(self._upsert(db, namespace, key, data))
             except BaseException:
-                for item, data in batch.items():  # keep newer changes queued since
-                    self._pending.setdefault(item, data)
+                for item, queued in batch.items():  # keep newer changes queued since
+                    self._pending.setdefault(item, queued)
                 raise
-            for item, data in batch.items():
-                if data is _DROP:
+            for item, (_, fingerprint) in batch.items():
+                if fingerprint is None:
                     self._written.pop(item, None)
                 else:
-                    self._written[item] = _fingerprint(data)
+                    self._written[item] = fingerprint
 
     def _upsert(self, db: Database, namespace: str, key: str, data: Any) -> Any:
         dialect = postgresql if db.backend == "postgresql" else sqlite
