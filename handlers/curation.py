@@ -242,7 +242,8 @@ async def export_questions_of(context: Context, user_id: int) -> dict[str, objec
         return {}
     svc = services(context)
     await flush_backlog(svc, db)
-    async with read_session(db.session_factory) as session:
+    # A write session: the first pseudonym key of an install is created (and must stay).
+    async with write_session(db.session_factory) as session:
         return await export_user(session, await _pseudonym_key(svc, session), user_id)
 
 
