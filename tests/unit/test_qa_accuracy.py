@@ -36,17 +36,24 @@ def probe2():
     return evaluate(path=PROBE2)
 
 
-def test_accuracy_per_kind(results, capsys) -> None:
-    outcomes, per_kind = results
+def scored(name: str, result, capsys) -> tuple[list, dict, float, int, str]:
+    """Print the per-kind table of one set; its outcomes, per-kind counts, overall
+    accuracy, number of questions and the misses (for assertion messages)."""
+    outcomes, per_kind = result
     with capsys.disabled():
-        print("\nQA accuracy on tests/qa/questions.yaml\n" + table(per_kind))
-    misses = [f"[{o.kind}] {o.q!r}: {o.why}" for o in outcomes if not o.ok]
+        print(f"\nQA accuracy on tests/qa/{name}\n" + table(per_kind))
+    misses = "\n".join(f"[{o.kind}] {o.q!r}: {o.why}" for o in outcomes if not o.ok)
     ok = sum(v[0] for v in per_kind.values())
     total = sum(v[1] for v in per_kind.values())
+    return outcomes, per_kind, ok / total, total, misses
+
+
+def test_accuracy_per_kind(results, capsys) -> None:
+    _outcomes, per_kind, accuracy, total, misses = scored("questions.yaml", results, capsys)
     assert total >= 150
-    assert ok / total >= OVERALL, "\n".join(misses)
+    assert accuracy >= OVERALL, misses
     for kind, (k_ok, k_n) in per_kind.items():
-        assert k_ok / k_n >= PER_KIND, f"{kind}: {k_ok}/{k_n}\n" + "\n".join(misses)
+        assert k_ok / k_n >= PER_KIND, f"{kind}: {k_ok}/{k_n}\n" + misses
 
 
 def test_out_of_scope_refusals(results) -> None:
@@ -64,29 +71,19 @@ def test_answers_always_cite_a_source(results) -> None:
 
 
 def test_heldout_accuracy(heldout, capsys) -> None:
-    outcomes, per_kind = heldout
-    with capsys.disabled():
-        print("\nQA accuracy on tests/qa/heldout.yaml (held out)\n" + table(per_kind))
-    misses = [f"[{o.kind}] {o.q!r}: {o.why}" for o in outcomes if not o.ok]
-    ok = sum(v[0] for v in per_kind.values())
-    total = sum(v[1] for v in per_kind.values())
+    _outcomes, per_kind, accuracy, total, misses = scored("heldout.yaml", heldout, capsys)
     assert total >= 50
     assert set(per_kind) >= {"english", "agency", "level", "out_of_scope"}
-    assert ok / total >= HELDOUT_OVERALL, "\n".join(misses)
+    assert accuracy >= HELDOUT_OVERALL, misses
 
 
 def test_probe_accuracy(probe, capsys) -> None:
     """Fresh questions on the gaps a probe found: document facts, a named agency's own
     duty, agencies and office holders the documents never name, decree deadlines,
     campaign timing (tests/qa/probe.yaml)."""
-    outcomes, per_kind = probe
-    with capsys.disabled():
-        print("\nQA accuracy on tests/qa/probe.yaml\n" + table(per_kind))
-    misses = [f"[{o.kind}] {o.q!r}: {o.why}" for o in outcomes if not o.ok]
-    ok = sum(v[0] for v in per_kind.values())
-    total = sum(v[1] for v in per_kind.values())
+    outcomes, _per_kind, accuracy, total, misses = scored("probe.yaml", probe, capsys)
     assert total >= 40
-    assert ok / total >= PROBE_OVERALL, "\n".join(misses)
+    assert accuracy >= PROBE_OVERALL, misses
     for o in outcomes:
         if not o.answer.refused:
             assert o.answer.sources, o.q
@@ -96,15 +93,10 @@ def test_probe2_accuracy(probe2, capsys) -> None:
     """Styles the other sets under-sample: very short and telegraphic questions, Telex/VNI
     leftovers, colloquial and mixed Vietnamese-English wording, every section of the local
     plans, and out-of-scope places (tests/qa/probe2.yaml)."""
-    outcomes, per_kind = probe2
-    with capsys.disabled():
-        print("\nQA accuracy on tests/qa/probe2.yaml\n" + table(per_kind))
-    misses = [f"[{o.kind}] {o.q!r}: {o.why}" for o in outcomes if not o.ok]
-    ok = sum(v[0] for v in per_kind.values())
-    total = sum(v[1] for v in per_kind.values())
+    outcomes, per_kind, accuracy, total, misses = scored("probe2.yaml", probe2, capsys)
     assert total >= 70
     assert set(per_kind) >= {"short", "telex", "colloquial", "mixed", "out_of_scope"}
-    assert ok / total >= PROBE2_OVERALL, "\n".join(misses)
+    assert accuracy >= PROBE2_OVERALL, misses
     oos = [o for o in outcomes if o.kind == "out_of_scope"]
     assert len(oos) >= 15 and sum(o.ok for o in oos) / len(oos) >= 0.90
     for o in outcomes:
