@@ -230,7 +230,11 @@ async def flush_backlog(svc: Services, db: Database) -> None:
     """Write the questions queued by the answer path (never raises: it runs in the
     background, and a failed batch stays queued for the next flush)."""
     try:
-        await _backlog(svc).flush(db, lambda session: _pseudonym_key(svc, session))
+        await _backlog(svc).flush(
+            db,
+            lambda session: _pseudonym_key(svc, session),
+            lambda asked: candidates_for(svc.engine, asked.text, asked.answer),
+        )
     except Exception as exc:  # no traceback: its SQL parameters hold question texts
         log.error("could not log questions for curation: %s", type(exc).__name__)
 
@@ -280,9 +284,8 @@ async def record_answer(
     svc = services(context)
     try:
         unanswered = not is_answered(answer)
-        candidates = candidates_for(svc.engine, question, answer) if unanswered else []
         backlog = _backlog(svc)
-        backlog.add(Asked(svc.clock.now(), user_id, question, answer, candidates))
+        backlog.add(Asked(svc.clock.now(), user_id, question, answer))
         if not backlog.flush_scheduled:
             backlog.flush_scheduled = True
             context.application.create_task(_flush_soon(svc, db), update=update)

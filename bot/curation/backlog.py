@@ -25,6 +25,7 @@ from knowledge.answer import Answer
 
 KeyFor = Callable[[AsyncSession], Awaitable[bytes]]
 
+
 #: at most this many questions wait in memory; beyond it the oldest are dropped
 MAX_QUEUED = 10_000
 
@@ -35,7 +36,10 @@ class Asked:
     user_id: int
     text: str
     answer: Answer
-    candidates: list[tuple[str, float]]
+
+
+#: the candidate tasks (id, score) of an unanswered question, ranked at flush time
+RankFor = Callable[[Asked], list[tuple[str, float]]]
 
 
 class QuestionBacklog:
@@ -53,8 +57,9 @@ class QuestionBacklog:
         if len(self._queued) > MAX_QUEUED:
             del self._queued[: len(self._queued) - MAX_QUEUED]
 
-    async def flush(self, db: Database, key_for: KeyFor) -> int:
-        """Write every queued question in one transaction; the number written."""
+    async def flush(self, db: Database, key_for: KeyFor, rank: RankFor) -> int:
+        """Write every queued question in one transaction; the number written.
+        ``rank`` gives an unanswered question's candidate tasks (off the answer path)."""
         async with self._lock:
             batch, self._queued = self._queued, []
             if not batch:
@@ -75,7 +80,7 @@ class QuestionBacklog:
                                 lang=item.answer.lang,
                                 kind=kind,
                                 confidence=item.answer.confidence,
-                                candidates=item.candidates,
+                                candidates=rank(item),
                             )
                     for day in sorted({day for day, _ in counts}):
                         answered = counts[day, True]

@@ -24,6 +24,10 @@ def engine(kb) -> Engine:
     return Engine(kb)
 
 
+def _no_rank(asked: Asked) -> list[tuple[str, float]]:
+    return []
+
+
 async def _key(session):
     return await pseudonym_key(session, dt.datetime(2026, 3, 2, tzinfo=dt.UTC), "test-secret")
 
@@ -37,28 +41,39 @@ async def test_a_batch_counts_per_day_and_stores_the_unanswered(database, engine
         (clock.now(), ANSWERED),
         (clock.now(), REFUSED),
     ]:
-        backlog.add(Asked(at, 42, text, engine.answer(text), []))
+        backlog.add(Asked(at, 42, text, engine.answer(text)))
     assert len(backlog) == 4
-    assert await backlog.flush(database, _key) == 4
-    assert len(backlog) == 0 and await backlog.flush(database, _key) == 0
+    ranked: list[str] = []
+
+    def rank(asked: Asked) -> list[tuple[str, float]]:
+        ranked.append(asked.text)
+        return [("qd895_pl_ii_2", 0.3)]
+
+    assert await backlog.flush(database, _key, rank) == 4
+    assert ranked == [REFUSED]  # candidates are ranked for the unanswered only
+    assert len(backlog) == 0 and await backlog.flush(database, _key, rank) == 0
     async with read_session(database.session_factory) as session:
         figures = await admin_figures(session, now=clock.now())
-        stored = (await session.execute(select(UnansweredQuestion.text))).scalars().all()
+        stored = (
+            await session.execute(select(UnansweredQuestion.text, UnansweredQuestion.candidates))
+        ).all()
     assert (figures.asked, figures.answered) == (4, 3)
-    assert stored == [REFUSED]
+    assert [(text, cands) for text, cands in stored] == [
+        (REFUSED, [{"task": "qd895_pl_ii_2", "score": 0.3}])
+    ]
 
 
 async def test_a_failed_flush_keeps_the_batch_for_the_next(database, engine, clock) -> None:
     backlog = QuestionBacklog()
-    backlog.add(Asked(clock.now(), 42, REFUSED, engine.answer(REFUSED), []))
+    backlog.add(Asked(clock.now(), 42, REFUSED, engine.answer(REFUSED)))
 
     async def broken_key(session):
         raise RuntimeError("key store down")
 
     with pytest.raises(RuntimeError):
-        await backlog.flush(database, broken_key)
+        await backlog.flush(database, broken_key, _no_rank)
     assert len(backlog) == 1
-    assert await backlog.flush(database, _key) == 1
+    assert await backlog.flush(database, _key, _no_rank) == 1
     async with read_session(database.session_factory) as session:
         count = await session.scalar(select(func.count()).select_from(UnansweredQuestion))
     assert count == 1
