@@ -285,6 +285,32 @@ class Engine:
             [agency_id],
         )
 
+    def candidates(
+        self, question: str, answer: Answer | None = None, limit: int = 5
+    ) -> list[tuple[str, float]]:
+        """Ranked candidate tasks for ``question`` as (task id, confidence), best first:
+        the answer's own task and suggestions, then the ranking of the question's
+        content words (even below the threshold at which the engine would suggest them).
+        For curators, who link an unanswered question to one of these."""
+        found: dict[str, float] = {}
+        if answer is None:
+            answer = self.answer(question)
+        if not answer.refused:
+            for task in answer.tasks[:1]:
+                found[task] = round(float(answer.confidence), 3)
+        for s in answer.suggestions:
+            if s.task and s.task not in found:
+                found[s.task] = round(float(s.score), 3)
+        text = clean_input(question)
+        if text:
+            query = self.reader.read(text)
+            for scored in self.index.score(query.content, None, limit=limit * 2):
+                conf = round(float(self._confidence(scored, query)), 3)
+                if conf > found.get(scored.task_id, -1.0):
+                    found[scored.task_id] = conf
+        ranked = sorted(found.items(), key=lambda kv: -kv[1])
+        return [(task, score) for task, score in ranked if task in self.kb.tasks][:limit]
+
     def find_agencies(self, text: str) -> list[Agency]:
         query = self.reader.read(text)
         ids: list[str] = []
