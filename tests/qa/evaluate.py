@@ -3,10 +3,28 @@
 Run directly (`python -m tests.qa.evaluate [-v] [FILE]`, FILE defaulting to
 questions.yaml; heldout.yaml is the held-out set) to see every miss; the test
 tests/unit/test_qa_accuracy.py runs the same evaluation and enforces the bar.
+
+Each item holds ``q`` and ``kind``; the checks it asks for (all must hold):
+
+- ``intent: refuse`` or kind ``out_of_scope``: the engine refuses (and shows the
+  ``suggest`` labels, and the ``expect`` strings, when given);
+- ``expect``: strings that must all appear in the answer (case- and accent-blind);
+- ``absent``: strings that must not appear in it;
+- ``first``: a string the answer's first line must hold (the fact asked comes first);
+- ``doc``: a document the answer must cite; ``only_doc``: the only document it may cite
+  (a refusal passes: never an answer from another document than the one named);
+- ``count``: the number the answer must state (as a number in its text) and, unless
+  ``unit: sections``, the number of task ids the answer carries;
+- ``tasks``: the exact set of task ids the answer carries (its full list, all pages);
+  ``tasks_include`` / ``tasks_exclude``: ids it must / must not carry;
+- ``today``: the date the question is asked on (default ``DEFAULT_TODAY``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import inspect
+import re
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
@@ -23,6 +41,10 @@ QUESTIONS = Path(__file__).resolve().parent / "questions.yaml"
 HELDOUT = Path(__file__).resolve().parent / "heldout.yaml"
 PROBE = Path(__file__).resolve().parent / "probe.yaml"
 PROBE2 = Path(__file__).resolve().parent / "probe2.yaml"
+OFFICERS = Path(__file__).resolve().parent / "officers.yaml"
+OFFICERS_HELDOUT = Path(__file__).resolve().parent / "officers_heldout.yaml"
+# The day the question sets' relative questions ("đã quá hạn chưa") are asked on.
+DEFAULT_TODAY = dt.date(2026, 12, 3)
 
 
 @dataclass
@@ -53,24 +75,77 @@ def _suggested(answer: Answer, wanted: list[str]) -> str | None:
     return None
 
 
-def judge(engine: Engine, item: dict) -> Outcome:
-    answer = engine.answer(item["q"])
-    kind = item.get("kind", "plain")
-    missing = _suggested(answer, item.get("suggest") or [])
-    if item.get("intent") == "refuse" or kind == "out_of_scope":
-        if answer.refused and missing:
-            return Outcome(item["q"], kind, False, f"no suggestion {missing!r}", answer)
-        return Outcome(item["q"], kind, answer.refused, "should refuse", answer)
-    if answer.refused:
-        return Outcome(item["q"], kind, False, "refused", answer)
+def _ask(engine: Engine, item: dict) -> Answer:
+    today = item.get("today", DEFAULT_TODAY)
+    if isinstance(today, str):
+        today = dt.date.fromisoformat(today)
+    if "today" in inspect.signature(engine.answer).parameters:
+        return engine.answer(item["q"], today=today)
+    return engine.answer(item["q"])
+
+
+def _has_number(text: str, n: int) -> bool:
+    return re.search(rf"(?<![\d/.,]){n}(?![\d/])", text) is not None
+
+
+def _check_answer(engine: Engine, item: dict, answer: Answer) -> str:
+    """Why an answer fails the item's checks, or "" when it passes them all."""
     text = fold(answer.text)
     for expected in item.get("expect") or []:
         if not any(fold(n) in text for n in _names_of(engine, str(expected))):
-            return Outcome(item["q"], kind, False, f"missing {expected!r}", answer)
+            return f"missing {expected!r}"
+    for unwanted in item.get("absent") or []:
+        if fold(str(unwanted)) in text:
+            return f"says {unwanted!r}"
+    if first := item.get("first"):
+        line = next((ln for ln in text.splitlines() if ln.strip()), "")
+        if not any(fold(n) in line for n in _names_of(engine, str(first))):
+            return f"first line lacks {first!r}: {line[:80]!r}"
+    cited = {s.document for s in answer.sources}
     doc = item.get("doc")
-    if doc and doc not in {s.document for s in answer.sources}:
-        cited = sorted({s.document for s in answer.sources})
-        return Outcome(item["q"], kind, False, f"cites {cited}, not {doc}", answer)
+    if doc and doc not in cited:
+        return f"cites {sorted(cited)}, not {doc}"
+    only = item.get("only_doc")
+    if only and (cited - {only} or not cited):
+        return f"cites {sorted(cited)}, not only {only}"
+    if "count" in item:
+        n = int(item["count"])
+        if not _has_number(answer.text, n) and not (n == 0 and not answer.tasks):
+            return f"does not say {n}"
+        if item.get("unit", "tasks") == "tasks" and len(answer.tasks) != n:
+            return f"carries {len(answer.tasks)} tasks, not {n}"
+    got = set(answer.tasks)
+    if "tasks" in item and got != set(item["tasks"] or []):
+        extra, lost = sorted(got - set(item["tasks"])), sorted(set(item["tasks"]) - got)
+        return f"tasks differ: extra {extra[:4]}, missing {lost[:4]}"
+    if lost := [t for t in item.get("tasks_include") or [] if t not in got]:
+        return f"missing tasks {lost[:4]}"
+    if extra := [t for t in item.get("tasks_exclude") or [] if t in got]:
+        return f"wrong tasks {extra[:4]}"
+    return ""
+
+
+def judge(engine: Engine, item: dict) -> Outcome:
+    answer = _ask(engine, item)
+    kind = item.get("kind", "plain")
+    missing = _suggested(answer, item.get("suggest") or [])
+    if item.get("intent") == "refuse" or kind == "out_of_scope":
+        if not answer.refused:
+            return Outcome(item["q"], kind, False, "should refuse", answer)
+        if missing:
+            return Outcome(item["q"], kind, False, f"no suggestion {missing!r}", answer)
+        text = fold(answer.text)
+        for expected in item.get("expect") or []:
+            if fold(str(expected)) not in text:
+                return Outcome(item["q"], kind, False, f"refusal lacks {expected!r}", answer)
+        return Outcome(item["q"], kind, True, "", answer)
+    if answer.refused:
+        if item.get("only_doc") and not item.get("expect") and not item.get("tasks"):
+            return Outcome(item["q"], kind, True, "", answer)
+        return Outcome(item["q"], kind, False, "refused", answer)
+    why = _check_answer(engine, item, answer)
+    if why:
+        return Outcome(item["q"], kind, False, why, answer)
     if missing:
         return Outcome(item["q"], kind, False, f"no suggestion {missing!r}", answer)
     return Outcome(item["q"], kind, True, "", answer)
