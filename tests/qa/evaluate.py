@@ -43,6 +43,12 @@ PROBE = Path(__file__).resolve().parent / "probe.yaml"
 PROBE2 = Path(__file__).resolve().parent / "probe2.yaml"
 OFFICERS = Path(__file__).resolve().parent / "officers.yaml"
 OFFICERS_HELDOUT = Path(__file__).resolve().parent / "officers_heldout.yaml"
+# Every scored set, and the committed record of the questions each one passes: a question
+# that passed must keep passing (tests/unit/test_qa_accuracy.py). After an improvement,
+# `python -m tests.qa.evaluate --record` adds the new passes; it never drops one unless
+# run with `--drop` (for a question reworded or removed on purpose: say why in the commit).
+SETS = (QUESTIONS, HELDOUT, PROBE, PROBE2, OFFICERS, OFFICERS_HELDOUT)
+PASSING = Path(__file__).resolve().parent / "passing.yaml"
 # The day the question sets' relative questions ("đã quá hạn chưa") are asked on.
 DEFAULT_TODAY = dt.date(2026, 12, 3)
 
@@ -164,6 +170,37 @@ def evaluate(
     return outcomes, {k: (v[0], v[1]) for k, v in sorted(per_kind.items())}
 
 
+def load_passing() -> dict[str, list[str]]:
+    if not PASSING.exists():
+        return {}
+    return yaml.safe_load(PASSING.read_text(encoding="utf-8")) or {}
+
+
+def record_passing(engine: Engine | None = None, drop: bool = False) -> dict[str, list[str]]:
+    """Write the questions each set passes now into ``passing.yaml``; a question recorded
+    before and failing now stops the run (``SystemExit``) unless ``drop``."""
+    engine = engine or Engine(load_knowledge())
+    before = load_passing()
+    after: dict[str, list[str]] = {}
+    lost: list[str] = []
+    for path in SETS:
+        outcomes, _ = evaluate(engine, path)
+        passing = [o.q for o in outcomes if o.ok]
+        lost += [f"{path.name}: {q}" for q in before.get(path.name, []) if q not in passing]
+        after[path.name] = passing
+    if lost and not drop:
+        raise SystemExit("these questions passed before and fail now:\n" + "\n".join(lost))
+    header = (
+        "# Questions each set passes (python -m tests.qa.evaluate --record). A question listed\n"
+        "# here must keep passing: tests/unit/test_qa_accuracy.py.\n"
+    )
+    PASSING.write_text(
+        header + yaml.safe_dump(after, allow_unicode=True, sort_keys=False, width=200),
+        encoding="utf-8",
+    )
+    return after
+
+
 def table(per_kind: dict[str, tuple[int, int]]) -> str:
     rows = [f"{'kind':<16}{'correct':>8}{'total':>7}{'accuracy':>10}"]
     ok_all = sum(v[0] for v in per_kind.values())
@@ -175,6 +212,11 @@ def table(per_kind: dict[str, tuple[int, int]]) -> str:
 
 
 if __name__ == "__main__":
+    if "--record" in sys.argv:
+        recorded = record_passing(drop="--drop" in sys.argv)
+        for name, qs in recorded.items():
+            print(f"{name}: {len(qs)} passing")
+        sys.exit(0)
     files = [a for a in sys.argv[1:] if not a.startswith("-")]
     outcomes, per_kind = evaluate(path=Path(files[0]) if files else QUESTIONS)
     if "-v" in sys.argv:
