@@ -31,7 +31,7 @@ from telegram.request import HTTPXRequest
 
 from bot.clock import VN_TZ, ManualClock
 from bot.db.engine import open_database, write_session
-from bot.emulator import Emulator
+from emulator import Emulator
 from handlers.reminders import TelegramSender
 from scheduler.delivery import Deliverer
 from scheduler.outbox import Outgoing, enqueue

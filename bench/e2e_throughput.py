@@ -102,7 +102,7 @@ class Subject:
         self.answered = 0
 
     async def start(self, users: int, scratch: str) -> None:
-        from bot.emulator import Emulator
+        from emulator import Emulator
 
         self.emulator = await Emulator().start()
         cmd = [

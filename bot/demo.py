@@ -1,7 +1,7 @@
 """``python -m bot demo``: the whole bot against the local emulator, chatted with from a terminal.
 
 The real Application (the same one ``python -m bot`` runs against Telegram) polls an
-in-process :class:`~bot.emulator.Emulator` over HTTP; the terminal plays the user:
+in-process :class:`~emulator.Emulator` over HTTP; the terminal plays the user:
 typed lines are messages, a number presses the button shown with that number, and
 ``/quit`` (or end of input, Ctrl-D) leaves. The database is the embedded SQLite file
 ``./data/demo.db`` unless ``--database-url`` says otherwise.
@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.app import build_application, start_polling, stop_polling
-from bot.emulator import ChatHandle, Emulator, Reply
 from bot.i18n import tb
 from bot.logs import configure_logging
 from bot.settings import Settings
+from emulator import ChatHandle, Emulator, Reply
 
 DEMO_DATABASE = "sqlite+aiosqlite:///./data/demo.db"
 FIRST_REPLY_TIMEOUT = 20.0  # seconds to wait for the bot's first reaction

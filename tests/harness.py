@@ -18,7 +18,7 @@ Use it from any test (the ``bot`` fixture in ``tests/e2e/conftest.py`` wraps it)
 
 What it gives you:
 
-- ``bot.emulator``: the :class:`~bot.emulator.Emulator` (``stats``, ``flood``,
+- ``bot.emulator``: the :class:`~emulator.Emulator` (``stats``, ``flood``,
   ``commands()``, ``file_bytes()``, ``group_chat()``, ``block()``);
 - ``bot.application``: the running PTB Application (``application.services`` holds
   settings, engine, clock, db…);
@@ -47,8 +47,8 @@ from typing import Any
 
 from bot.app import Register, build_application, start_polling, start_webhook, stop_polling
 from bot.clock import SYSTEM_CLOCK, Clock
-from bot.emulator import ChatHandle, Emulator
 from bot.settings import Settings
+from emulator import ChatHandle, Emulator
 from handlers.context import BotApplication, Services
 
 

@@ -9,8 +9,8 @@ import pytest
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter
 
-from bot.emulator import Emulator, FloodLimits, Rate
-from bot.emulator.media import tiny_png
+from emulator import Emulator, FloodLimits, Rate
+from emulator.media import tiny_png
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from __future__ import annotations
 from bot.app import build_application, start_polling, stop_polling
 from bot.clock import ManualClock
 from bot.db.engine import Database
-from bot.emulator import Emulator
 from bot.settings import Settings
+from emulator import Emulator
 from handlers import volunteers
 from handlers.context import BotApplication, Services
 from tests.e2e.test_volunteers import open_form, registrations

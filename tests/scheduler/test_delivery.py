@@ -18,7 +18,7 @@ from telegram.request import HTTPXRequest
 from bot.clock import VN_TZ, ManualClock
 from bot.db.engine import Database, connect, write_session
 from bot.db.models_scheduler import ChatState, OutboxMessage
-from bot.emulator import Emulator
+from emulator import Emulator
 from handlers.reminders import TelegramSender
 from scheduler.delivery import Deliverer, FloodLimiter, FloodLimits
 from scheduler.outbox import Outgoing, enqueue

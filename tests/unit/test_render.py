@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.emulator.formatting import parse_html
+from emulator.formatting import parse_html
 from handlers.render import (
     escape,
     format_line,

@@ -36,10 +36,10 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.emulator.botapi import ApiError, BotApi, Params, Upload
-from bot.emulator.client import ChatHandle
-from bot.emulator.limits import EmulatorStats, FloodController, FloodLimits
-from bot.emulator.state import JSON, ChatInfo, EmulatorState, UserInfo
+from emulator.botapi import ApiError, BotApi, Params, Upload
+from emulator.client import ChatHandle
+from emulator.limits import EmulatorStats, FloodController, FloodLimits
+from emulator.state import JSON, ChatInfo, EmulatorState, UserInfo
 
 log = logging.getLogger(__name__)
 

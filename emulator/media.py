@@ -6,7 +6,7 @@ import struct
 import zlib
 from typing import Any
 
-from bot.emulator.state import StoredFile
+from emulator.state import StoredFile
 
 #: a minimal (not decodable) WebP header, enough to look like a sticker file
 STICKER_BYTES = (

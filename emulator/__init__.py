@@ -6,8 +6,8 @@
   limits, ``formatting.py`` HTML/Markdown parsing, ``media.py`` small files.
 """
 
-from bot.emulator.client import Button, ChatHandle, Reply
-from bot.emulator.limits import FloodLimits, Rate
-from bot.emulator.server import Emulator, make_token
+from emulator.client import Button, ChatHandle, Reply
+from emulator.limits import FloodLimits, Rate
+from emulator.server import Emulator, make_token
 
 __all__ = ["Button", "ChatHandle", "Emulator", "FloodLimits", "Rate", "Reply", "make_token"]

@@ -1,4 +1,4 @@
-"""Bot API method implementations working on :class:`~bot.emulator.state.EmulatorState`."""
+"""Bot API method implementations working on :class:`~emulator.state.EmulatorState`."""
 
 from __future__ import annotations
 
@@ -12,16 +12,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.emulator.formatting import (
+from emulator.formatting import (
     MAX_CAPTION_LENGTH,
     MAX_TEXT_LENGTH,
     EntityParseError,
     parse_text,
     utf16_len,
 )
-from bot.emulator.limits import EmulatorStats, FloodController, FloodViolation
-from bot.emulator.media import image_size, photo_size
-from bot.emulator.state import (
+from emulator.limits import EmulatorStats, FloodController, FloodViolation
+from emulator.media import image_size, photo_size
+from emulator.state import (
     DEFAULT_UPDATE_TYPES,
     JSON,
     CallbackRecord,

@@ -22,9 +22,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.emulator.formatting import detect_entities
-from bot.emulator.media import STICKER_BYTES, photo_size, tiny_png
-from bot.emulator.state import JSON, CallbackRecord, ChatInfo, EmulatorState, UserInfo
+from emulator.formatting import detect_entities
+from emulator.media import STICKER_BYTES, photo_size, tiny_png
+from emulator.state import JSON, CallbackRecord, ChatInfo, EmulatorState, UserInfo
 
 DEFAULT_TIMEOUT = 10.0
 _query_ids = itertools.count(1)
