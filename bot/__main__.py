@@ -7,6 +7,7 @@ Commands:
   ask [QUESTION]    answer one question (``--json``, ``--batch FILE``); no question: a prompt
   kb check          validate the knowledge base and print counts per document
   db upgrade        migrate the database to the latest revision (also: db current, db sync)
+  db backup FILE    back up the database (db restore FILE puts a backup back)
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ commands:
   ask [QUESTION]     answer a question; --json for JSON, --batch FILE for many
   kb check           validate the knowledge base
   db upgrade         migrate the database (db current, db sync)
+  db backup FILE     back up the database; db restore FILE puts a backup back
 """
 
 
