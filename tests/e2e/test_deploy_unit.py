@@ -12,7 +12,7 @@ import signal
 import sys
 from pathlib import Path
 
-from bot.emulator import Emulator
+from emulator import Emulator
 
 ROOT = Path(__file__).resolve().parents[2]
 UNIT = ROOT / "deploy" / "kl44-bot.service"
