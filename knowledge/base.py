@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from typing import TYPE_CHECKING
+
 from knowledge.model import Agency, Campaign, Deadline, Document, Level, Task
+
+if TYPE_CHECKING:
+    from knowledge.succession import Change
 
 
 @dataclass(frozen=True)
@@ -26,12 +31,15 @@ class KnowledgeBase:
         tasks: list[Task],
         campaigns: list[Campaign],
         deadlines: dict[str, Deadline],
+        changes: list[Change] | None = None,
     ) -> None:
         self.documents: dict[str, Document] = {d.id: d for d in documents}
         self.agencies: dict[str, Agency] = {a.id: a for a in agencies}
         self.tasks: dict[str, Task] = {t.id: t for t in tasks}
         self.campaigns: dict[str, Campaign] = {c.id: c for c in campaigns}
         self.deadlines = deadlines
+        # What became of the agencies in 2025 (knowledge/succession.py).
+        self.changes: list[Change] = list(changes or [])
         self._by_agency: dict[str, list[tuple[Task, str]]] = defaultdict(list)
         self._by_document: dict[str, list[Task]] = defaultdict(list)
         for task in tasks:

@@ -26,6 +26,7 @@ from knowledge.model import Agency, Task
 from knowledge.normalize import clean_input, fold
 from knowledge.places import PlaceFinder
 from knowledge.query import PhraseTable, Query, QueryReader, find_points, find_refs
+from knowledge.succession import Succession
 
 # Confidence at or above which the best task is answered outright; between
 # SUGGEST and ANSWER the best task is answered with "did you mean" alternatives;
@@ -162,6 +163,12 @@ class Engine:
             head = agency.name.split(",")[0]
             if head != agency.name and len(folded_key(head, self.lexicon)) >= 3:
                 self.agency_table.add(folded_key(head, self.lexicon), agency.id)
+        # Names of today (2025 mergers): read as their predecessors, noted in answers.
+        self.succession = Succession(kb)
+        self._today_names = PhraseTable()
+        for name, agency_id in self.succession.names():
+            self.agency_table.add(folded_key(name, self.lexicon), agency_id)
+            self._today_names.add(folded_key(name, self.lexicon), agency_id)
         self.document_table = PhraseTable()
         for doc in kb.documents.values():
             for name in (*doc.short_names, doc.number):
@@ -251,7 +258,17 @@ class Engine:
                 "refuse",
                 lang,
             )
-        return self._decide(query, lang)
+        return self.succession.annotate(
+            self._decide(query, lang), self._asked_today(text), lang
+        )
+
+    def _asked_today(self, text: str) -> set[str]:
+        """Predecessor ids the question names by a name of today (succession.yaml)."""
+        if not self.succession:
+            return set()
+        toks = analyze(text, self.lexicon)
+        hits = self._today_names.find(toks, [False] * len(toks), fuzzy=True)
+        return {agency_id for _, _, ids in hits for agency_id in ids}
 
     def answer_task(self, task_id: str, intent: str, lang: str) -> Answer:
         task = self.kb.tasks[task_id]
@@ -274,7 +291,7 @@ class Engine:
             items = [(t, r) for t, r in items if t.document in allowed]
         text = compose.agency_overview(self.kb, agency, items, lang, role)
         sources = self._dedupe_sources([compose.source_of(self.kb, t) for t, _ in items])
-        return Answer(
+        answer = Answer(
             text,
             0.9 if items else 0.6,
             False,
@@ -284,6 +301,7 @@ class Engine:
             [t.id for t, _ in items],
             [agency_id],
         )
+        return self.succession.annotate(answer, set(), lang)
 
     def candidates(
         self, question: str, answer: Answer | None = None, limit: int = 5

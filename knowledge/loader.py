@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from knowledge.base import KnowledgeBase
 from knowledge.deadlines import DeadlineError, parse_deadline
 from knowledge.model import Agency, Campaign, Document, Task
+from knowledge.succession import load_changes
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -126,6 +127,7 @@ def load_knowledge(root: Path = DATA_DIR) -> KnowledgeBase:
             deadlines[task.id] = parse_deadline(task.deadline)
         except DeadlineError as exc:
             problems.append(Problem(file, task.id, f"deadline: {exc}"))
+    changes = load_changes(root, agency_ids, problems, Problem)
     if problems:
         raise KnowledgeError(problems)
-    return KnowledgeBase(documents, agencies, tasks, campaigns, deadlines)
+    return KnowledgeBase(documents, agencies, tasks, campaigns, deadlines, changes)
