@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from knowledge.analyze import Tok, analyze, folded_key
 from knowledge.lexicon import Lexicon
@@ -93,6 +93,7 @@ class PhraseTable:
     """
 
     FUZZY_MAX_TOKENS = 8
+    SHORT_TYPO_MIN_TOKENS = 5
 
     def __init__(self) -> None:
         self.entries: dict[tuple[str, ...], set[str]] = {}
@@ -169,14 +170,18 @@ class PhraseTable:
     def _fuzzy(self, key: tuple[str, ...]) -> set[str] | None:
         """An entry of the same length whose tokens are equal but for one or two typos.
 
-        A differing token must be at least 4 letters long and within one edit
-        (two for words of 7 letters or more); at most one token in three may differ,
-        and the first or the last token must be exact.
+        A differing token must be at least 4 letters long (3 in a name of five words
+        or more, then the only one differing) and within one edit, a swap of two
+        letters counting as one (two for words of 7 letters or more); at most one
+        token in three may differ, and the first or the last token must be exact.
         """
         self._prepare()
         assert self._buckets is not None
         n = len(key)
         allowed = max(1, n // 3)
+        # Syllables are short: in a long name (five words or more) one 3-letter syllable
+        # may carry the typo ("cong nhe", "van hao"), the others then being exact.
+        short_ok = n >= self.SHORT_TYPO_MIN_TOKENS
         seen: set[tuple[str, ...]] = set()
         for bucket_key in ((n, 0, key[0]), (n, 1, key[-1])):
             for cand in self._buckets.get(bucket_key, ()):
@@ -184,15 +189,21 @@ class PhraseTable:
                     continue
                 seen.add(cand)
                 diffs = 0
+                short = 0
                 for a, b in zip(key, cand, strict=True):
                     if a == b:
                         continue
                     diffs += 1
-                    if diffs > allowed or min(len(a), len(b)) < 4:
+                    shortest = min(len(a), len(b))
+                    short += shortest < 4
+                    if diffs > allowed or shortest < 3 or (shortest < 4 and not short_ok):
+                        diffs = allowed + 1
+                        break
+                    if short and diffs > 1:
                         diffs = allowed + 1
                         break
                     limit = 2 if min(len(a), len(b)) >= 7 else 1
-                    if Levenshtein.distance(a, b, score_cutoff=limit) > limit:
+                    if OSA.distance(a, b, score_cutoff=limit) > limit:
                         diffs = allowed + 1
                         break
                 if 0 < diffs <= allowed:
