@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-
 from typing import TYPE_CHECKING
 
 from knowledge.model import Agency, Campaign, Deadline, Document, Level, Task

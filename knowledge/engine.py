@@ -258,9 +258,7 @@ class Engine:
                 "refuse",
                 lang,
             )
-        return self.succession.annotate(
-            self._decide(query, lang), self._asked_today(text), lang
-        )
+        return self.succession.annotate(self._decide(query, lang), self._asked_today(text), lang)
 
     def _asked_today(self, text: str) -> set[str]:
         """Predecessor ids the question names by a name of today (succession.yaml)."""

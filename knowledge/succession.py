@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from knowledge.compose import agency_name
 from knowledge.i18n import fmt_date, tr
 from knowledge.model import ID_PATTERN, Level
 
@@ -37,6 +38,13 @@ FILE_NAME = "succession.yaml"
 MAX_NOTES = 3
 
 Kind = Literal["merged", "renamed", "abolished"]
+
+_NOTE_KEYS = {
+    ("merged", True): "Today: {old} has been merged into {new}, since {date}. Source: {act}.",
+    ("merged", False): "Today: {old} has been merged into {new}. Source: {act}.",
+    ("renamed", True): "Today: {old} has been renamed {new}, since {date}. Source: {act}.",
+    ("renamed", False): "Today: {old} has been renamed {new}. Source: {act}.",
+}
 
 
 class Successor(BaseModel):
@@ -162,7 +170,7 @@ class Succession:
         if change is None:
             return None
         if change.successor is None:
-            return tr(lang, "no longer exists")
+            return tr(lang, "no longer in operation")
         return tr(lang, "now: {name}", name=change.successor.label(lang))
 
     # ------------------------------------------------------------------ notes
@@ -191,19 +199,20 @@ class Succession:
             change = self.by_agency.get(agency_id)
             if change is None:
                 continue
-            old = self.kb.agencies[agency_id].name
+            old = agency_name(self.kb.agencies[agency_id], lang)
             since = self._since(change, lang)
             if change.successor is None:
                 gone.setdefault(change.id, []).append(old)
                 continue
-            key = {
-                ("merged", True): "{old} has been merged into {new} since {date} ({act}).",
-                ("merged", False): "{old} has been merged into {new} ({act}).",
-                ("renamed", True): "{old} has been renamed {new} since {date} ({act}).",
-                ("renamed", False): "{old} has been renamed {new} ({act}).",
-            }[(change.kind, bool(since))]
-            line = tr(lang, key, old=old, new=change.successor.label(lang), date=since,
-                      act=change.source.act)
+            key = _NOTE_KEYS[(change.kind, bool(since))]
+            line = tr(
+                lang,
+                key,
+                old=old,
+                new=change.successor.label(lang),
+                date=since,
+                act=change.source.act,
+            )
             if change.note:
                 line += " " + tr(lang, "Note: {note}.", note=change.note)
             lines.append(line)
@@ -211,13 +220,11 @@ class Succession:
             change = next(c for c in self.by_agency.values() if c.id == change_id)
             since = self._since(change, lang)
             key = (
-                "No longer exists since {date}: {names} ({act})."
+                "Today: no longer in operation since {date}: {names}. Source: {act}."
                 if since
-                else "No longer exists: {names} ({act})."
+                else "Today: no longer in operation: {names}. Source: {act}."
             )
-            lines.append(
-                tr(lang, key, names="; ".join(names), date=since, act=change.source.act)
-            )
+            lines.append(tr(lang, key, names="; ".join(names), date=since, act=change.source.act))
         return "\n".join(lines[:MAX_NOTES])
 
     def annotate(self, answer: Answer, asked_today: set[str], lang: str) -> Answer:
@@ -236,9 +243,10 @@ class Succession:
         text = answer.text
         if asked:
             head = " ".join(self.asked_note(a, lang) for a in dict.fromkeys(asked))
-            text = head + "\n" + text
+            if not text.startswith(head):
+                text = head + "\n" + text
         note = self.old_name_note(others, lang)
-        if note:
+        if note and note not in text:  # an answer built on another one is noted once
             text += "\n\n" + note
         if text == answer.text:
             return answer
