@@ -100,4 +100,7 @@ def main_kb_check(argv: list[str]) -> int:
     for doc_id, count in kb.counts().items():
         doc = kb.documents[doc_id]
         print(f"  {doc_id:<12} {count:>3} tasks  {doc.label} ({doc.level})")
+    if kb.changes:
+        ended = sum(len(c.predecessors) for c in kb.changes)
+        print(f"  succession: {len(kb.changes)} changes covering {ended} agencies")
     return 0
