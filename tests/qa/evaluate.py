@@ -43,11 +43,12 @@ PROBE = Path(__file__).resolve().parent / "probe.yaml"
 PROBE2 = Path(__file__).resolve().parent / "probe2.yaml"
 OFFICERS = Path(__file__).resolve().parent / "officers.yaml"
 OFFICERS_HELDOUT = Path(__file__).resolve().parent / "officers_heldout.yaml"
+NAMES = Path(__file__).resolve().parent / "names.yaml"  # bodies by their 2025 names
 # Every scored set, and the committed record of the questions each one passes: a question
 # that passed must keep passing (tests/unit/test_qa_accuracy.py). After an improvement,
 # `python -m tests.qa.evaluate --record` adds the new passes; it never drops one unless
 # run with `--drop` (for a question reworded or removed on purpose: say why in the commit).
-SETS = (QUESTIONS, HELDOUT, PROBE, PROBE2, OFFICERS, OFFICERS_HELDOUT)
+SETS = (QUESTIONS, HELDOUT, PROBE, PROBE2, OFFICERS, OFFICERS_HELDOUT, NAMES)
 PASSING = Path(__file__).resolve().parent / "passing.yaml"
 # The day the question sets' relative questions ("đã quá hạn chưa") are asked on.
 DEFAULT_TODAY = dt.date(2026, 12, 3)
