@@ -22,20 +22,29 @@ from knowledge.normalize import clean_input
 if TYPE_CHECKING:
     from knowledge.base import KnowledgeBase
     from knowledge.model import Agency
+    from knowledge.succession import Succession
 
 MAX_CHOICES = 8
 MAX_AGENCY_TEXT = 200
 
 
-def agency_label(agency: Agency, lang: str) -> str:
+def agency_label(agency: Agency, lang: str, succession: Succession | None = None) -> str:
     name = agency.name_en if lang == "en" and agency.name_en else agency.name
-    return shorten(name)
+    today = succession.label(agency, lang) if succession is not None else None
+    return shorten(f"{name} — {today}" if today else name)
 
 
-def agency_keyboard(agencies: list[Agency], lang: str) -> InlineKeyboardMarkup:
+def agency_keyboard(
+    agencies: list[Agency], lang: str, succession: Succession | None = None
+) -> InlineKeyboardMarkup:
+    """One button per agency; a body changed in 2025 shows today's name beside the printed one."""
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(agency_label(a, lang), callback_data=cb.agency_data(a.id))]
+            [
+                InlineKeyboardButton(
+                    agency_label(a, lang, succession), callback_data=cb.agency_data(a.id)
+                )
+            ]
             for a in agencies[:MAX_CHOICES]
         ]
     )
@@ -65,7 +74,8 @@ async def ask_which_agency(update: Update, context: Context) -> None:
         "Which agency? Type its name, for example <i>Bộ Nội vụ</i>, <i>Sở Y tế</i>, "
         "<i>UBND tỉnh</i>, or choose one below:",
     )
-    keyboard = agency_keyboard(busiest_agencies(services(context).kb), lang)
+    svc = services(context)
+    keyboard = agency_keyboard(busiest_agencies(svc.kb), lang, svc.engine.succession)
     await send_html(update, context, text, keyboard)
 
 
@@ -84,7 +94,7 @@ async def find_and_show(update: Update, context: Context, text: str) -> None:
             update,
             context,
             t(lang, "Several agencies match “{text}”. Which one do you mean?", text=query),
-            agency_keyboard(found, lang),
+            agency_keyboard(found, lang, services(context).engine.succession),
         )
     else:
         await send_html(
