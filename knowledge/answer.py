@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from knowledge.listing import Listing
 
 Intent = Literal[
     "lead", "coordinate", "deadline", "output", "summary", "agency_tasks", "list", "refuse"
@@ -51,6 +54,8 @@ class Answer:
     tasks: list[str] = field(default_factory=list)  # task ids the answer is about
     agencies: list[str] = field(default_factory=list)  # agency ids it names as owners
     suggestions: list[Suggestion] = field(default_factory=list)
+    # A list answer: every task id and the page shown (Engine.page renders another page).
+    listing: Listing | None = None
 
     def as_json(self) -> dict[str, Any]:
         """The stable CLI shape: answer, confidence, sources, refused (plus extras)."""
@@ -63,6 +68,11 @@ class Answer:
             "lang": self.lang,
             "tasks": self.tasks,
             "agencies": self.agencies,
+            "page": (
+                {"page": self.listing.page + 1, "pages": self.listing.pages}
+                if self.listing is not None
+                else None
+            ),
             "suggestions": [
                 {"task": s.task, "agency": s.agency, "label": s.label, "score": round(s.score, 3)}
                 for s in self.suggestions

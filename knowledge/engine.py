@@ -11,22 +11,26 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import replace
 
 from rapidfuzz.distance import Levenshtein
 
-from knowledge import compose, doc_facts
+from knowledge import compose, doc_facts, listing, listing_text
 from knowledge.analyze import Tok, analyze, folded_key
 from knowledge.analyze import words as split_words
 from knowledge.answer import Answer, Source, Suggestion
-from knowledge.asked_dates import date_in, month_in
+from knowledge.asked_dates import date_in
 from knowledge.base import KnowledgeBase
 from knowledge.index import Scored, TaskIndex
 from knowledge.lexicon import Lexicon, load_lexicon
 from knowledge.model import Agency, Task
+from knowledge.near_miss import DocumentNumbers, strip_numbers
 from knowledge.normalize import clean_input, fold
 from knowledge.places import PlaceFinder
 from knowledge.query import PhraseTable, Query, QueryReader, find_points, find_refs
+from knowledge.strategies import STRATEGIES, Asked
 from knowledge.succession import Succession
+from knowledge.when import local_today, read_time
 
 # Confidence at or above which the best task is answered outright; between
 # SUGGEST and ANSWER the best task is answered with "did you mean" alternatives;
@@ -132,6 +136,7 @@ def LOCAL_DOCS(kb: KnowledgeBase) -> set[str]:
     return {d.id for d in kb.documents.values() if d.level in ("province", "city", "district")}
 
 
+_ROMAN_WORD = re.compile(r"[ivx]{1,4}|\d{1,2}")
 _REF_KEY = re.compile(r"([ivx]{1,4})\.(\d{1,2})(?:\.([a-e]))?")
 
 
@@ -229,6 +234,30 @@ class Engine:
             for key in keys:
                 if len(key) >= 2:
                     self._campaign_names.setdefault(key, set()).update(words)
+        # Section codes per document (lowercase), and the titles (folded, three words or
+        # more, before any " — ") a listing question may name ("tổ chức thực hiện").
+        self._section_codes: dict[str, set[str]] = {}
+        self._section_titles: list[tuple[str, str, str]] = []
+        for doc_id in kb.documents:
+            for sec in kb.sections(doc_id):
+                self._section_codes.setdefault(doc_id, set()).add(sec.code.casefold())
+                title = " ".join(folded_key(sec.title.split(" — ")[0], self.lexicon))
+                if (
+                    len(title.split()) >= 3
+                    and tuple(title.split()) not in self.agency_table.entries
+                ):
+                    self._section_titles.append((doc_id, sec.code, title))
+        self.document_numbers = DocumentNumbers(kb)
+        # Names of the documents and of their kinds, to take out of a listing question.
+        names = {" ".join(key) for key in self.document_table.entries}
+        names |= {" ".join(folded_key(d.kind, self.lexicon)) for d in kb.documents.values()}
+        alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True) if n)
+        self._doc_names = re.compile(rf"\b(?:{alternatives})\b")
+        self._english_words = frozenset(
+            w for phrase in self.lexicon.english for w in phrase.split() if len(w) > 3
+        )
+        # Every word of every agency's names (a listing question names its agency).
+        self._agency_words = frozenset(w for key in self.agency_table.entries for w in key)
         self.ref_index: dict[str, list[str]] = {}
         for task in kb.tasks.values():
             for key in _ref_keys(task):
@@ -242,7 +271,11 @@ class Engine:
 
     # ----------------------------------------------------------------- public
 
-    def answer(self, question: str, lang: str | None = None) -> Answer:
+    def answer(
+        self, question: str, lang: str | None = None, today: dt.date | None = None
+    ) -> Answer:
+        """Answer one question. ``today`` (default: the current day in Asia/Ho_Chi_Minh)
+        is the day questions about time ("đã quá hạn chưa") are answered for."""
         text = clean_input(question)
         query = self.reader.read(text) if text else None
         lang = lang or (query.lang if query else "vi")
@@ -258,7 +291,8 @@ class Engine:
                 "refuse",
                 lang,
             )
-        return self.succession.annotate(self._decide(query, lang), self._asked_today(text), lang)
+        answer = self._decide(query, lang, today)
+        return self.succession.annotate(answer, self._asked_today(text), lang)
 
     def _asked_today(self, text: str) -> set[str]:
         """Predecessor ids the question names by a name of today (succession.yaml)."""
@@ -338,165 +372,23 @@ class Engine:
 
     # --------------------------------------------------------------- decision
 
-    def _decide(self, q: Query, lang: str) -> Answer:
-        # 0. A fact of a document itself: its date, number, issuer, signer, basis.
-        fact = self._document_fact(q, lang)
-        if fact is not None:
-            return fact
-        folded = " ".join(fold(q.text).replace("'", " ").split())
-        if (
-            "person" in q.intents
-            or ("count" in q.intents and "list" not in q.intents)
-            or self._asks_office_holder(q, folded)
-        ):
-            # Names of office holders, contacts and figures are not in the documents.
-            return self._refuse(q, lang, [])
-        place = self._other_place(q)
-        if place is not None:
-            return self._refuse_place(q, lang, place)
+    def _decide(self, q: Query, lang: str, today: dt.date | None = None) -> Answer:
+        """Ask each strategy in turn (knowledge/strategies.py); the first answer wins."""
+        asked = Asked(self, q, lang, today or local_today())
         unknown = self._unknown_agency_words(q) if not q.agencies else None
         if unknown is not None and self._misspelt_agency(q, unknown):
             unknown = None  # "bộ nộ vụ": one letter from Bộ Nội vụ, now read as it
-        if unknown is not None and (
-            "agency_tasks" in q.intents or self._unknown_subject(q, unknown)
-        ):
-            # "What must <an agency the documents never name> do?", "Bộ Y tế có vận động
-            # hiến máu không?": say so, and offer the agencies whose names differ only in
-            # the head (Bộ GD&ĐT → Sở GD&ĐT) rather than answer with another one's duty.
-            return self._refuse_agency(q, lang, unknown)
-        allowed_docs = self._allowed_documents(q)
-        agencies = [self._order_agencies(m, q) for m in q.agencies]
-        agencies = [a for a in agencies if a]
-        task_intents = [i for i in q.intents if i in ("lead", "coordinate", "deadline", "output")]
-        if "deadline" in task_intents and not (agencies or q.documents) and self._campaign_only(q):
-            # "Tháng Nhân đạo là tháng mấy": the documents set no date for a campaign.
-            ranked = self._rank(q, q.content, None, [])
-            return self._refuse(q, lang, ranked[:3])
+        asked.unknown = unknown
+        for strategy in STRATEGIES:
+            answer = strategy(asked)
+            if answer is not None:
+                return answer
+        return self._refuse(q, lang, [])
 
-        # 1. A reference like "II.2" names the task outright.
-        if q.refs:
-            hits = [t for r in q.refs for t in self.ref_index.get(r, [])]
-            hits = [
-                t for t in hits if allowed_docs is None or self.kb.tasks[t].document in allowed_docs
-            ]
-            if hits:
-                ranked = self._rank_within(q, hits) or self._order_ref_hits(hits, task_intents)
-                best = self.kb.tasks[ranked[0]]
-                others = [self.kb.tasks[t] for t in ranked[1:4] if t != best.id]
-                return self._task_answer(best, task_intents, lang, 0.95, others)
-
-        content_weight = sum(self.index.weight(t.f) for t in q.content)
-        weak_content = not q.content or content_weight < 1.2 * self.index.max_idf * 0.35
-        # 2. An agency and "what must it do" (or no real topic): that agency's duties.
-        if (
-            agencies
-            and weak_content
-            and q.content
-            and not q.intents
-            and not self._matches_agency_tasks(q, agencies)
-        ):
-            # "cách nấu phở bò": a name and words none of its duties has — not a duty.
-            return self._refuse(q, lang, [])
-        if agencies and (weak_content or ("agency_tasks" in q.intents and not task_intents)):
-            role = None
-            if (
-                "agency_tasks" not in q.intents
-                and len(task_intents) == 1
-                and task_intents[0] in ("lead", "coordinate")
-            ):
-                role = task_intents[0]
-            primary = self._primary_agency(agencies, q)
-            docs = allowed_docs
-            if docs is not None and not any(
-                t.document in docs for t, _ in self.kb.tasks_of_agency(primary)
-            ):
-                docs = None  # the agency has no duty there: show all it has
-            answer = self.agency_overview(primary, lang, role, docs)
-            if not answer.tasks and role:
-                answer = self.agency_overview(primary, lang, None, docs)
-            alts = [a for group in agencies for a in group if a != primary][:4]
-            return self._with_agency_suggestions(answer, alts)
-
-        # 2b. "Những sở nào có nhiệm vụ trong kế hoạch của tỉnh?": the bodies of that kind.
-        listed = self._agency_kind_listing(q, allowed_docs, lang)
-        if listed is not None:
-            return listed
-
-        # 3. "Công văn Kiến An dựa vào văn bản nào?": what the document rests on.
-        if "basis" in q.intents and not task_intents:
-            doc_id = self._basis_document(q, allowed_docs)
-            if doc_id is not None:
-                doc = self.kb.documents[doc_id]
-                return Answer(
-                    compose.basis_answer(self.kb, doc, lang),
-                    0.9,
-                    False,
-                    "summary",
-                    lang,
-                    [Source(doc.id, doc.label, "", None, str(doc.level))],
-                )
-
-        # 3b. A date: the duties due on it ("việc nào phải xong trước ngày 05/3/2023"),
-        # or a month: the dated duties due in it ("what is due in December 2023").
-        due = date_in(q.text)
-        month = month_in(q.text) if due is None and task_intents == ["deadline"] else None
-        if due is not None or month is not None:
-            if due is not None:
-                ids = self._by_printed_date.get(due, [])
-            else:
-                ids = [
-                    t
-                    for t, d in self.kb.deadlines.items()
-                    if d.kind == "date" and d.due and (d.due.year, d.due.month) == month
-                ]
-
-            hits = [
-                self.kb.tasks[t]
-                for t in ids
-                if allowed_docs is None or self.kb.tasks[t].document in allowed_docs
-            ]
-            if hits:
-                text = compose.due_listing(self.kb, hits, lang, due=due, month=month)
-                return Answer(
-                    text,
-                    0.9,
-                    False,
-                    "list",
-                    lang,
-                    self._dedupe_sources([compose.source_of(self.kb, t) for t in hits]),
-                    [t.id for t in hits],
-                    list(dict.fromkeys(a for t in hits for a in t.lead)),
-                )
-
-        # 4. A document and no topic: list its tasks.
-        listing_doc = None
-        if q.documents and (not q.content or "list" in q.intents):
-            listing_doc = self._pick_document(q)
-        elif (
-            ("list" in q.intents or (not q.intents and not agencies))
-            and allowed_docs
-            and len(allowed_docs) == 1
-            and all(t.f in self._kind_words for t in q.content)
-        ):
-            # "kế hoạch của tỉnh có bao nhiêu nhiệm vụ", or just "thành ủy":
-            # the one document of that level.
-            listing_doc = next(iter(allowed_docs))
-        if listing_doc is not None:
-            doc_id = listing_doc
-            text = compose.document_listing(self.kb, self.kb.documents[doc_id], lang, None)
-            tasks = [t.id for t in self.kb.tasks_of_document(doc_id)]
-            doc = self.kb.documents[doc_id]
-            return Answer(
-                text,
-                0.9,
-                False,
-                "list",
-                lang,
-                [Source(doc.id, doc.label, "", None, str(doc.level))],
-                tasks,
-            )
-
-        # 5. A topic: rank tasks.
+    def _ranked_answer(self, a: Asked) -> Answer:
+        """Rank the duties by the question's topic words (the last strategy)."""
+        q, lang = a.q, a.lang
+        allowed_docs, agencies, task_intents = a.allowed_docs, a.agencies, a.task_intents
         allowed = None
         if allowed_docs is not None:
             allowed = set().union(*(self._doc_tasks.get(d, ()) for d in allowed_docs))
@@ -567,9 +459,108 @@ class Engine:
             return self._refuse(q, lang, ranked[:3])
         task = self.kb.tasks[best.task_id]
         if confidence < ANSWER_THRESHOLD:
-            return self._task_answer(task, task_intents, lang, confidence, others, unsure=True)
+            return self._task_answer(
+                task, task_intents, lang, confidence, others, unsure=True, status=a.status_today
+            )
         same_level_alts = [o for o in others if self._close(ranked, o.id)]
-        return self._task_answer(task, task_intents, lang, confidence, same_level_alts)
+        return self._task_answer(
+            task, task_intents, lang, confidence, same_level_alts, status=a.status_today
+        )
+
+    # ---------------------------------------------------------------- listing
+
+    def page(self, answer: Answer, page: int) -> Answer:
+        """Another page of a list answer (the "Trang sau" button): same list, same ids."""
+        if answer.listing is None:
+            return answer
+        shown = answer.listing.at(page)
+        text = listing_text.render(self.kb, shown, shown.agencies)
+        return replace(answer, text=text, listing=shown)
+
+    def _listing(self, a: Asked) -> Answer | None:
+        """Lists and counts over task attributes (see knowledge/listing.py)."""
+        q = a.q
+        if a.unknown is not None and not q.agencies:
+            return None  # an agency the base does not know: refused further on
+        plain = strip_numbers(a.folded)
+        time = read_time(plain, a.today)
+        reading = listing.read(plain, time)
+        flt = reading.filter
+        cue = reading.count or reading.listed
+        relative = flt.overdue or flt.soon or flt.not_overdue or bool(time.words)
+        if not (cue or relative or flt.timed()):
+            return None
+        # Every topic word must be a word of the listing itself: "rà soát luật đã quá
+        # hạn chưa" asks about one duty, not for a list.
+        framing = (
+            listing.FRAME_WORDS | self.reader.place_words | {t.f for t in self._agency_tokens(q)}
+        )
+        rest = set(self._doc_names.sub(" ", " ".join(reading.rest)).split())
+        if q.lang == "en":
+            framing |= self.lexicon.stopwords_en | self._agency_words | self.lexicon.stopwords_vi
+            topic = [w for w in rest if w not in framing]
+        else:
+            # Vietnamese words as read, and English words typed inside ("replacement").
+            content = {t.f for t in q.content}
+            topic = [
+                w for w in rest if w not in framing and (w in content or w in self._english_words)
+            ]
+        if any(not w.isdigit() and not _ROMAN_WORD.fullmatch(w) for w in topic):
+            return None
+        sections = set(flt.sections)
+        docs = a.allowed_docs
+        for ref in q.refs:
+            code = ref[2:] if ref.startswith("p.") else ref
+            owners = {
+                d for d in (docs or self.kb.documents) if code in self._section_codes.get(d, ())
+            }
+            if not owners:
+                return None  # a reference to one duty ("II.2 còn mấy ngày"): not a list
+            sections.add(code.upper())
+            docs = owners if docs is None else (docs & owners) or owners
+        if cue:
+            for doc_id, code, words in self._section_titles:
+                if (docs is None or doc_id in docs) and f" {words} " in f" {a.folded} ":
+                    sections.add(code)
+                    docs = {doc_id} if docs is None else docs
+        agencies = tuple(dict.fromkeys(g[0] for g in a.agencies))
+        flt = replace(
+            flt,
+            documents=frozenset(docs) if docs is not None else None,
+            sections=frozenset(sections),
+            agencies=agencies,
+            role=flt.role if agencies else None,
+            today=a.today,
+        )
+        if not (reading.count or flt.narrows() or relative or flt.timed()):
+            return None  # "Bộ Nội vụ làm những việc gì", "KL 44 gồm gì": answered further on
+        ids = listing.select(self.kb, flt)
+        tasks = [self.kb.tasks[t] for t in ids]
+        if reading.unit == "sections" and reading.count:
+            head = listing_text.section_header(self.kb, flt, tasks, a.lang)
+        else:
+            head = listing_text.header(self.kb, flt, len(ids), a.lang)
+        shown = listing.Listing(
+            head, tuple(ids), a.lang, timed=flt.timed(), today=a.today, agencies=agencies
+        )
+        doc_ids = list(dict.fromkeys(t.document for t in tasks)) or [
+            d for d in self.kb.documents if docs is None or d in docs
+        ]
+        sources = [
+            Source(d, self.kb.documents[d].label, "", None, str(self.kb.documents[d].level))
+            for d in doc_ids
+        ]
+        return Answer(
+            listing_text.render(self.kb, shown, agencies),
+            0.9,
+            False,
+            "list",
+            a.lang,
+            sources,
+            list(ids),
+            list(agencies),
+            listing=shown,
+        )
 
     # ---------------------------------------------------------------- helpers
 
@@ -1037,8 +1028,12 @@ class Engine:
         confidence: float,
         others: list[Task],
         unsure: bool = False,
+        status: dt.date | None = None,
     ) -> Answer:
         text = compose.task_card(self.kb, task, intents, lang)
+        if status is not None:
+            # "Đã quá hạn chưa?": the duty's time status as of today comes first.
+            text = listing_text.status_line(self.kb.deadline(task.id), status, lang) + "\n" + text
         suggestions = [self._suggestion(t, lang) for t in others if t.id != task.id]
         if unsure and suggestions:
             text += "\n\n" + compose.did_you_mean(lang)

@@ -87,9 +87,13 @@ def test_agency_question_names_the_agency_and_its_outputs() -> None:
 
 
 def test_agency_without_duties_in_the_named_document_shows_where_it_has_them() -> None:
+    # Issue 10: never answer from another document than the one named. The answer says
+    # KL 44 assigns the agency nothing, names the document that does, and offers the
+    # agency's duties as a button.
     answer = ENGINE.answer("Đài Tiếng nói Việt Nam làm gì theo KL 44")
-    assert answer.text.startswith("Đài Tiếng nói Việt Nam")
-    assert "qd895_pl_i_2" in answer.tasks
+    assert answer.refused and not answer.tasks
+    assert "Kết luận 44-KL/TW" in answer.text and "Quyết định 895/QĐ-TTg" in answer.text
+    assert [s.agency for s in answer.suggestions] == ["dai_tieng_noi_viet_nam"]
 
 
 # ----------------------------------------------------------------- refusals
