@@ -63,16 +63,17 @@ def main_run(args: list[str]) -> int:
 
     from bot.i18n import tb
     from bot.logs import configure_logging
-    from bot.settings import load_settings
+    from bot.settings import describe_invalid, load_settings
+    from scheduler.config import SchedulerSettings
 
     if args:
         print(USAGE, file=sys.stderr)
         return 2
     try:
         settings = load_settings()
+        SchedulerSettings()  # read again when the scheduler starts; checked here first
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        print(f"invalid settings: {problems}", file=sys.stderr)
+        print(describe_invalid(exc), file=sys.stderr)
         return 2
     if not settings.token:
         lang = settings.default_language

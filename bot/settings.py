@@ -6,15 +6,18 @@ call ``.get_secret_value()`` only where the value is handed to Telegram.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Language = Literal["vi", "en"]
 LANGUAGES: tuple[Language, ...] = ("vi", "en")
+#: What Telegram accepts as setWebhook's secret_token.
+WEBHOOK_SECRET_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class Settings(BaseSettings):
@@ -33,7 +36,8 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Ho_Chi_Minh"
     default_language: Language = "vi"
     webhook_url: str | None = None
-    webhook_listen: str = "0.0.0.0"
+    # Behind a reverse proxy on the same host by default; 0.0.0.0 only on purpose.
+    webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     webhook_secret: SecretStr | None = None
     log_level: str = "INFO"
@@ -103,6 +107,20 @@ class Settings(BaseSettings):
     def _lang(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value
 
+    @model_validator(mode="after")
+    def _webhook_needs_a_secret(self) -> Settings:
+        """Webhook mode without a secret lets anyone who reaches the port post updates
+        "from" any user, an admin included: refuse to run that way."""
+        secret = self.webhook_secret.get_secret_value() if self.webhook_secret else None
+        if secret is not None and not WEBHOOK_SECRET_SHAPE.fullmatch(secret):
+            raise ValueError("WEBHOOK_SECRET must be 1-256 characters of A-Z a-z 0-9 _ -")
+        if self.webhook_url and secret is None:
+            raise ValueError(
+                "WEBHOOK_SECRET is required when WEBHOOK_URL is set (make one with: "
+                'python -c "import secrets; print(secrets.token_urlsafe(32))")'
+            )
+        return self
+
     # -- derived values ------------------------------------------------------------
 
     @property
@@ -140,6 +158,16 @@ class Settings(BaseSettings):
 
     def is_admin(self, user_id: int) -> bool:
         return user_id in self.admin_user_ids
+
+
+def describe_invalid(exc: ValidationError) -> str:
+    """One line naming each bad setting by its variable, never echoing the value."""
+    problems = []
+    for error in exc.errors():
+        name = "_".join(str(part) for part in error["loc"]).upper()
+        message = str(error["msg"]).removeprefix("Value error, ")
+        problems.append(f"{name}: {message}" if name else message)
+    return "invalid settings: " + "; ".join(problems)
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -30,6 +30,7 @@ def test_admin_ids_and_urls_from_the_environment(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
     monkeypatch.setenv("DEFAULT_LANGUAGE", "EN")
     monkeypatch.setenv("WEBHOOK_URL", "https://bot.example.org/hook/kl44")
+    monkeypatch.setenv("WEBHOOK_SECRET", "s3cret_Value-1")
     s = Settings(_env_file=None)  # type: ignore[call-arg]
     assert s.admin_user_ids == {12, 34, 56} and s.is_admin(34) and not s.is_admin(1)
     assert s.base_file_url == "http://127.0.0.1:8081/file/bot"
@@ -74,3 +75,16 @@ def test_formatter_redacts_known_and_token_shaped_secrets() -> None:
     other = "987654321:ZZHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"  # never configured
     plain = logging.LogRecord("x", logging.INFO, __file__, 1, f"url /bot{other}/getMe", (), None)
     assert other not in formatter.format(plain)
+
+
+def test_webhook_listens_on_localhost_unless_told_otherwise() -> None:
+    s = make(webhook_url="https://bot.example.org/hook", webhook_secret="s3cret_Value-1")
+    assert s.webhook_listen == "127.0.0.1"
+
+
+def test_webhook_mode_needs_a_well_formed_secret() -> None:
+    with pytest.raises(ValidationError, match="WEBHOOK_SECRET"):
+        make(webhook_url="https://bot.example.org/hook")
+    with pytest.raises(ValidationError, match="WEBHOOK_SECRET"):
+        make(webhook_url="https://bot.example.org/hook", webhook_secret="x" * 257)
+    assert make(webhook_secret="only-used-with-a-webhook").webhook_url is None
