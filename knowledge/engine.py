@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from rapidfuzz.distance import Levenshtein
 
-from knowledge import compose, doc_facts, listing, listing_text
+from knowledge import compose, compound, doc_facts, listing, listing_text
 from knowledge.analyze import Tok, analyze, folded_key
 from knowledge.analyze import words as split_words
 from knowledge.answer import Answer, Source, Suggestion
@@ -492,8 +492,21 @@ class Engine:
             return None
         # Every topic word must be a word of the listing itself: "rà soát luật đã quá
         # hạn chưa" asks about one duty, not for a list.
+        # A part named by its title ("nội dung tổ chức thực hiện" of KL 44).
+        docs = a.allowed_docs
+        sections = set(flt.sections)
+        title_words: set[str] = set()
+        if cue:
+            for doc_id, code, words in self._section_titles:
+                if (docs is None or doc_id in docs) and f" {words} " in f" {a.folded} ":
+                    sections.add(code)
+                    title_words |= set(words.split())
+                    docs = {doc_id} if docs is None else docs
         framing = (
-            listing.FRAME_WORDS | self.reader.place_words | {t.f for t in self._agency_tokens(q)}
+            listing.FRAME_WORDS
+            | self.reader.place_words
+            | {t.f for t in self._agency_tokens(q)}
+            | title_words
         )
         rest = set(self._doc_names.sub(" ", " ".join(reading.rest)).split())
         if q.lang == "en":
@@ -507,8 +520,6 @@ class Engine:
             ]
         if any(not w.isdigit() and not _ROMAN_WORD.fullmatch(w) for w in topic):
             return None
-        sections = set(flt.sections)
-        docs = a.allowed_docs
         for ref in q.refs:
             code = ref[2:] if ref.startswith("p.") else ref
             owners = {
@@ -518,11 +529,6 @@ class Engine:
                 return None  # a reference to one duty ("II.2 còn mấy ngày"): not a list
             sections.add(code.upper())
             docs = owners if docs is None else (docs & owners) or owners
-        if cue:
-            for doc_id, code, words in self._section_titles:
-                if (docs is None or doc_id in docs) and f" {words} " in f" {a.folded} ":
-                    sections.add(code)
-                    docs = {doc_id} if docs is None else docs
         agencies = tuple(dict.fromkeys(g[0] for g in a.agencies))
         flt = replace(
             flt,
@@ -533,7 +539,14 @@ class Engine:
             today=a.today,
         )
         if not (reading.count or flt.narrows() or relative or flt.timed()):
-            return None  # "Bộ Nội vụ làm những việc gì", "KL 44 gồm gì": answered further on
+            if agencies and reading.listed:
+                # "which tasks does the Ministry of Justice take part in": all it has.
+                primary = self._primary_agency(a.agencies, q)
+                if any(
+                    docs is None or t.document in docs for t, _ in self.kb.tasks_of_agency(primary)
+                ):
+                    return self.agency_overview(primary, a.lang, None, docs)
+            return None  # "KL 44 gồm gì": answered further on
         ids = listing.select(self.kb, flt)
         tasks = [self.kb.tasks[t] for t in ids]
         if reading.unit == "sections" and reading.count:
@@ -679,16 +692,24 @@ class Engine:
                 return None
             docs = level_docs
         text = " ".join(fold(f"{' '.join(q.free_all)} {q.text}").replace("'", " ").split())
-        fact = doc_facts.fact_asked(re.sub(r"[^\w/ ]", " ", text), q.intents)
+        text = re.sub(r"[^\w/ ]", " ", text)
+        fact = doc_facts.fact_asked(text, q.intents)
         if fact is None:
             return None
+        several = compound.facts_asked(text, q.intents)
         allowed = self._doc_words | self._kind_words | self.reader.place_words
         allowed |= self.lexicon.stopwords_vi | self.lexicon.stopwords_en
         if not doc_facts.only_fact_words(q.free_all, allowed):
             return None
         doc_id = self._pick_document(q) if q.documents else next(iter(docs))
         doc = self.kb.documents[doc_id]
-        if fact == "basis":
+        if several:
+            # "QĐ 895 do ai ký, ngày nào?": each fact asked, in the order asked, then the record.
+            lines = [
+                compound.first_line(compose.document_fact(self.kb, doc, f, lang)) for f in several
+            ]
+            body = "\n".join(lines) + "\n\n" + compose.document_record(self.kb, doc, lang)
+        elif fact == "basis":
             body = compose.basis_answer(self.kb, doc, lang)
         else:
             body = compose.document_fact(self.kb, doc, fact, lang)

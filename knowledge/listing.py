@@ -36,7 +36,8 @@ _OTHER_UNIT = re.compile(
     r"|people|staff|money|articles?|days?|tinh nguyen vien|don vi mau)\b"
 )
 _LIST = re.compile(
-    r"\b(liet ke|danh sach|ds|list|(nhung|cac|all|which|what) (nhiem vu|viec|nv|cong viec|tasks?"
+    r"\b(liet ke|danh sach|ds|list|(which|what|all) (\w+ ){0,2}(tasks?|duties)"
+    r"|(nhung|cac|all|which|what) (nhiem vu|viec|nv|cong viec|tasks?"
     r"|duties|dong)|(nhiem vu|viec|nv|cong viec|tasks?) (nao|gi)|gom (nhung )?(gi|nhiem vu|viec)"
     r"|co (nhung )?(gi|viec gi|viec nao)|han (nhung )?(gi|viec gi)|what is due|what s due|whats due"
     r"|contain|due (in|before|after|by|soon|this|next)|tasks? due|overdue)\b"
@@ -192,6 +193,14 @@ FRAME_WORDS = frozenset(
         "today",
         "hom",
         "currently",
+        "take",
+        "part",
+        "participate",
+        "participates",
+        "involved",
+        "involve",
+        "tham",
+        "gia",
     ]
 )
 # Patterns that are the listing's own words (cues and filters), blanked before the
@@ -284,6 +293,7 @@ def read(folded: str, time: TimeAsked) -> Reading:
         count = False
     unit = "sections" if _SECTION_UNIT.search(folded) else "tasks"
     listed = bool(_LIST.search(folded))
+    noun = bool(_TASK_UNIT.search(folded))
     words: set[str] = set(time.words)
     kinds: frozenset[str] | None = None
     for pattern, found in _KINDS:
@@ -322,6 +332,8 @@ def read(folded: str, time: TimeAsked) -> Reading:
         not_overdue=bool(_NOT_OVERDUE.search(folded)),
         soon=bool(_SOON.search(folded)),
     )
+    # "nv hằng năm của phụ lục": a noun of duties and an attribute, no question word.
+    listed = listed or (noun and bool(kinds or appendix or sections or time.window))
     return Reading(flt, count, listed, unit, frozenset(words), frozenset(rest.split()))
 
 

@@ -144,6 +144,11 @@ _CONTENT_WORDS = frozenset(
 )
 
 
+_IMPLEMENTS = re.compile(r"\b(thuc hien|trien khai|cu the hoa|implement\w*)\b")
+# Every word of the kinds' names, typed or expanded from an abbreviation.
+_KIND_WORDS = frozenset(w for name in (*_KINDS, *_NAMES.values()) for w in fold(name).split())
+
+
 def doc_keys(folded: str) -> list[tuple[str, int, str]]:
     """(kind, number, the words typed) of each document number named in a folded text."""
     found: list[tuple[str, int, str]] = []
@@ -236,7 +241,7 @@ def unknown_document(engine: Engine, q: Query, folded: str, lang: str) -> Answer
         if t.f not in _CONTENT_WORDS
         and t.f not in named_words
         and not t.f.isdigit()
-        and t.f not in engine._kind_words
+        and t.f not in _KIND_WORDS
     ]
     duty = {"lead", "coordinate", "output"} & set(q.intents)
     if "deadline" in q.intents and doc_facts.fact_asked(folded, q.intents) is None:
@@ -267,6 +272,10 @@ def agency_not_in_document(engine: Engine, a: Asked, lang: str) -> Answer | None
     """ "KL 44 giao Bộ Nội vụ làm gì": the named document assigns that agency nothing."""
     q = a.q
     docs = a.allowed_docs
+    if q.documents and not _IMPLEMENTS.search(a.folded):
+        # The document named is the scope, unless the question names a level's plan
+        # that implements it ("Thành ủy … thực hiện KL 44").
+        docs = set(q.documents)
     if not a.agencies or not docs:
         return None
     local = {

@@ -21,6 +21,7 @@ from knowledge.answer import Answer, Source
 from knowledge.asked_dates import date_in, month_in
 from knowledge.normalize import fold
 from knowledge.query import Query
+from knowledge.when import last_day
 
 if TYPE_CHECKING:
     from knowledge.engine import Engine
@@ -30,6 +31,18 @@ TASK_INTENTS = ("lead", "coordinate", "deadline", "output")
 _STATUS = re.compile(
     r"\b(qua han|tre han|het han|overdue|late|con (bao nhieu|may) ngay|con bao lau"
     r"|bao nhieu ngay|may ngay nua|how many days|days left|den han chua)\b"
+)
+
+# A locality's own paper ("kế hoạch của tỉnh X"), not a national document's duty there.
+_OWN_PLAN = re.compile(
+    r"\b(ke hoach|cong van|plan|ket luan|nghi quyet)\b.{0,30}"
+    r"\b(tinh|thanh pho|huyen|quan|tinh uy|thanh uy|province|city|district)\b"
+)
+# Facts about an organisation itself that no duty states.
+_ORG_FACT = re.compile(
+    r"\b(thanh lap (nam|khi|ngay|tu|vao|luc) (nao|bao gio)|thanh lap (khi nao|bao gio|nam may)"
+    r"|ngay thanh lap|nam thanh lap|founded|established in|when was .{0,40} (founded|established)"
+    r"|tru so .{0,30}(o dau|dat o)|dia chi tru so|headquarters)\b"
 )
 
 
@@ -91,17 +104,24 @@ def unknown_document(a: Asked) -> Answer | None:
 
 
 def not_in_documents(a: Asked) -> Answer | None:
-    """Names of office holders, contacts and personal facts are not in the documents."""
+    """Names of office holders, contacts and personal facts are not in the documents, nor
+    an organisation's own history ("Hội CTĐ thành lập năm nào", "trụ sở ở đâu")."""
     e, q = a.engine, a.q
-    if "person" in q.intents or e._asks_office_holder(q, a.folded):
+    if "person" in q.intents or e._asks_office_holder(q, a.folded) or _ORG_FACT.search(a.folded):
         return e._refuse(q, a.lang, [])
     return None
 
 
 def other_place(a: Asked) -> Answer | None:
     """A province or district the documents have no plan for."""
-    place = a.engine._other_place(a.q)
-    return a.engine._refuse_place(a.q, a.lang, place) if place is not None else None
+    e, q = a.engine, a.q
+    place = e._other_place(q)
+    if place is None and _OWN_PLAN.search(a.folded):
+        # "kế hoạch của UBND tỉnh Lào Cai thực hiện QĐ 895": that locality's own plan.
+        found = e.other_places.find(q.text)
+        if found is not None and e.covered_places.find(q.text) is None:
+            place = found
+    return e._refuse_place(q, a.lang, place) if place is not None else None
 
 
 def listed(a: Asked) -> Answer | None:
@@ -113,7 +133,7 @@ def listed(a: Asked) -> Answer | None:
 def count_not_held(a: Asked) -> Answer | None:
     """Counts of anything but duties (people, money, members) are not in the documents."""
     q = a.q
-    if "count" in q.intents and "list" not in q.intents:
+    if "count" in q.intents and "list" not in q.intents and a.status_today is None:
         return a.engine._refuse(q, a.lang, [])
     return None
 
@@ -155,6 +175,9 @@ def reference(a: Asked) -> Answer | None:
     if not hits:
         return None
     ranked = e._rank_within(q, hits) or e._order_ref_hits(hits, a.task_intents)
+    if a.status_today is not None:
+        # "II.2 còn mấy ngày": of the parts numbered so, the one with a date.
+        ranked.sort(key=lambda t: last_day(e.kb.deadline(t)) is None)
     best = e.kb.tasks[ranked[0]]
     others = [e.kb.tasks[t] for t in ranked[1:4] if t != best.id]
     return e._task_answer(best, a.task_intents, a.lang, 0.95, others, status=a.status_today)
