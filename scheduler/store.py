@@ -28,6 +28,7 @@ from bot.db.models import (
     User,
 )
 from bot.db.models_scheduler import Absence, ChatState, DeadlineOverride
+from bot.scope import Scope
 from knowledge.deadlines import DeadlineError, parse_deadline
 
 
@@ -56,23 +57,6 @@ class AgencyInfo:
 class Person:
     user_id: int
     lang: str
-
-
-@dataclass(frozen=True)
-class Scope:
-    """A coordinator's grant: everything, a level (optionally one place), or agency ids."""
-
-    all: bool = False
-    level: str | None = None
-    place: str | None = None
-    agencies: frozenset[str] = frozenset()
-
-    def covers(self, agency: AgencyInfo) -> bool:
-        if self.all or agency.id in self.agencies:
-            return True
-        if self.level is not None and self.level == agency.level:
-            return self.place is None or self.place == agency.place
-        return False
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,6 @@ members), ``can_write_for_agency(session, user_id, agency_id)`` (post progress),
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Protocol
 
 from sqlalchemy import select
@@ -28,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import audit
 from bot.clock import Clock
 from bot.db.models import Agency, Membership, Role, RoleKind, User
+from bot.scope import Scope
 
 
 class HasAdmins(Protocol):
@@ -46,54 +46,6 @@ class NotFound(Exception):
     def __init__(self, what: str) -> None:
         super().__init__(what)
         self.what = what
-
-
-@dataclass(frozen=True)
-class Scope:
-    """What a coordinator covers. Empty scope covers nothing."""
-
-    all: bool = False
-    level: str | None = None
-    place: str | None = None
-    agencies: frozenset[str] = field(default_factory=frozenset)
-
-    def covers(self, agency: Agency) -> bool:
-        if self.all or agency.id in self.agencies:
-            return True
-        if self.level is None or agency.level != self.level:
-            return False
-        return self.place is None or _fold(agency.place or "") == _fold(self.place)
-
-    def merged(self, other: Scope) -> Scope:
-        if self.all or other.all:
-            return Scope(all=True)
-        # Levels cannot be merged into one; callers that need exactness use ``scopes``.
-        return Scope(
-            level=self.level or other.level,
-            place=self.place if self.level else other.place,
-            agencies=self.agencies | other.agencies,
-        )
-
-    def describe(self) -> str:
-        if self.all:
-            return "*"
-        parts = []
-        if self.level:
-            parts.append(self.level + (f"/{self.place}" if self.place else ""))
-        parts.extend(sorted(self.agencies))
-        return ", ".join(parts)
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "all": self.all,
-            "level": self.level,
-            "place": self.place,
-            "agencies": sorted(self.agencies),
-        }
-
-
-def _fold(text: str) -> str:
-    return " ".join(text.casefold().split())
 
 
 def is_admin(settings: HasAdmins, user_id: int) -> bool:
