@@ -11,8 +11,8 @@ How another area plugs in (one line here, the rest in its own module)
    it may also append to
 
    - ``application.services.startup`` / ``.shutdown``: ``async def hook(application)``,
-     run in ``post_init`` / ``post_shutdown`` (open the database here and keep it in
-     ``application.services.db``; the core's hooks run after the areas' hooks);
+     run in ``post_init`` / ``post_shutdown`` (the core opens the database before every
+     area's start-up hook: ``application.services.db``; ``bot/lifecycle.py``);
    - ``application.services.commands``: ``CommandSpec("tiendo", N_("Report progress"))``
      to show a command in the Telegram menu (Vietnamese and English descriptions come
      from the catalogs).
@@ -42,7 +42,9 @@ from telegram.ext import (
     filters,
 )
 
+from bot import lifecycle
 from bot.clock import SYSTEM_CLOCK, Clock
+from bot.context import CONTEXT_TYPES, BotApplication, CommandSpec, Services
 from bot.db.persistence import DatabasePersistence
 from bot.i18n import N_, compile_catalogs, tb
 from bot.settings import Settings
@@ -56,7 +58,6 @@ from handlers import membership as membership_area
 from handlers import progress as progress_area
 from handlers import reminders as reminders_area
 from handlers import volunteers as volunteers_area
-from handlers.context import BotApplication, CommandSpec, Services
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +122,7 @@ def build_application(
         ApplicationBuilder()
         .application_class(BotApplication, kwargs={"services": services})
         .token(settings.token)
+        .context_types(CONTEXT_TYPES)  # every callback gets a BotContext
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
@@ -150,6 +152,12 @@ def wire(application: BotApplication, areas: list[Register]) -> None:
     """Register every handler, in order. The first matching handler of a group wins."""
     add = application.add_handler
     private = filters.ChatType.PRIVATE
+
+    # The database is opened once, by the core, before any feature's start-up hook
+    # (a database handed in by a test's start-up hook, inserted before this one, is kept),
+    # and closed after every feature's shut-down hook.
+    application.services.startup.insert(0, lifecycle.open_database)
+    application.services.shutdown.insert(0, lifecycle.close_database)
 
     # Group -1 (runs first, then processing goes on): any command ends a pending prompt
     # (a bare /coquan waits for an agency name; /hoi afterwards must not be taken as one).

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from bot import callbacks as cb
 from bot.i18n import t
-from handlers import callbacks as cb
 from handlers.context import (
     Context,
     command_argument,

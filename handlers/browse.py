@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from bot import callbacks as cb
 from bot.i18n import N_, format_date, t, tb
-from handlers import callbacks as cb
 from handlers.context import Context, edit_html, send_html, services, user_lang
 from handlers.render import escape, render_answer, shorten
 

@@ -7,9 +7,9 @@ import logging
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import Forbidden, TelegramError
 
+from bot import callbacks as cb
 from bot.i18n import LANGUAGES, normalize_lang, t, tb
 from handlers import agency, browse, qa, smalltalk
-from handlers import callbacks as cb
 from handlers.context import (
     CommandSpec,
     Context,

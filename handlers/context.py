@@ -1,114 +1,71 @@
-"""What every handler needs: the services, the user's language, sending split HTML.
+"""What every handler needs: the typed context, the user's language, sending split HTML.
 
-The services (settings, engine, knowledge base, clock, and whatever other areas open
-at start-up, such as the database) hang on the Application itself
-(:class:`BotApplication`), not in ``bot_data``, so a persistence that restores
-``bot_data`` can never drop them.
-
-Hooks for other areas (see also the top of ``bot/app.py``):
-
-- ``services.startup`` / ``services.shutdown``: ``async def hook(application)``, run in
-  ``post_init`` (before the bot takes updates) / ``post_shutdown``, in list order.
-  Open the database there and keep it in ``services.db``.
-- ``services.commands``: :class:`CommandSpec` entries shown in the Telegram menu
-  (setMyCommands, Vietnamese default and English).
-- ``services.extras``: a dict for any other long-lived object of an area.
+The services, the typed context and the Application moved to :mod:`bot.context`; they
+are re-exported here for the feature modules until they import them from there
+(TEMPORARY, issue 11).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
-from telegram.ext import Application, ContextTypes
 
-from bot.clock import SYSTEM_CLOCK, Clock
-from bot.i18n import normalize_lang
-from handlers.callbacks import Resolver
+from bot.context import (
+    LANG_KEY,
+    BotApplication,
+    BotContext,
+    CommandSpec,
+    Hook,
+    Services,
+)
 from handlers.render import split_message
 
-if TYPE_CHECKING:
-    from bot.settings import Settings
-    from knowledge.base import KnowledgeBase
-    from knowledge.engine import Engine
+__all__ = [
+    "LANG_KEY",
+    "PENDING_KEY",
+    "BotApplication",
+    "BotContext",
+    "CommandSpec",
+    "Context",
+    "Hook",
+    "Services",
+    "chosen_lang",
+    "command_argument",
+    "edit_html",
+    "pop_pending",
+    "send_html",
+    "services",
+    "set_pending",
+    "set_user_lang",
+    "user_lang",
+]
 
 log = logging.getLogger(__name__)
 
-Context = ContextTypes.DEFAULT_TYPE
+#: The context every handler receives (PTB builds it: ``ContextTypes(context=BotContext)``).
+Context = BotContext
 
-LANG_KEY = "lang"  # context.user_data key of the chosen language
 PENDING_KEY = "pending"  # what the next plain text answers: "agency" after a bare /coquan
 
 
-Hook = Callable[["BotApplication"], Awaitable[None]]
-
-
-@dataclass(frozen=True)
-class CommandSpec:
-    """A command for the Telegram menu; ``description`` is an English msgid (N_)."""
-
-    command: str
-    description: str
-
-
-@dataclass
-class Services:
-    settings: Settings
-    engine: Engine
-    kb: KnowledgeBase
-    clock: Clock = SYSTEM_CLOCK
-    #: the database handle, opened by the persistence area in a startup hook
-    db: Any = None
-    startup: list[Hook] = field(default_factory=list)
-    shutdown: list[Hook] = field(default_factory=list)
-    commands: list[CommandSpec] = field(default_factory=list)
-    extras: dict[str, Any] = field(default_factory=dict)
-    resolver: Resolver = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.resolver = Resolver(self.kb)
-
-
-class BotApplication(Application):  # type: ignore[type-arg]
-    """PTB Application carrying the bot's services."""
-
-    __slots__ = ("services",)
-
-    def __init__(self, *, services: Services, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.services = services
-
-
 def services(context: Context) -> Services:
-    app = context.application
-    if not isinstance(app, BotApplication):
-        raise TypeError("the application was not built by bot.app.build_application")
-    return app.services
-
-
-# -- language -------------------------------------------------------------------------
-# For now the chosen language lives in context.user_data (in memory, or in whatever
-# persistence build_application() is given: the database layer plugs in there).
+    return context.services
 
 
 def chosen_lang(context: Context) -> str | None:
     """The language the user picked with /lang, if any."""
-    data = context.user_data
-    return normalize_lang(data.get(LANG_KEY)) if data is not None else None
+    return context.chosen_lang
 
 
 def user_lang(context: Context) -> str:
     """The language to talk to this user in."""
-    return chosen_lang(context) or services(context).settings.default_language
+    return context.lang
 
 
 def set_user_lang(context: Context, lang: str) -> None:
-    if context.user_data is not None:
-        context.user_data[LANG_KEY] = lang
+    context.lang = lang
 
 
 def set_pending(context: Context, what: str | None) -> None:

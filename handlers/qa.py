@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from bot import callbacks as cb
 from bot.i18n import N_, normalize_lang, t, tb
-from handlers import callbacks as cb
 from handlers import curation
 from handlers.context import (
     Context,

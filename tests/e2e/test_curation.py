@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from bot.callbacks import ref
 from bot.db.engine import Database, read_session, write_session
 from bot.db.models import Role, TaskAgency, User
 from bot.db.models_curation import AnswerRating, Phrasing, UnansweredQuestion
 from handlers import curation
-from handlers.callbacks import ref
 from knowledge.loader import DATA_DIR
 from tests.harness import BotHarness, with_database
 

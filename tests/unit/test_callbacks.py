@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from handlers import callbacks as cb
+from bot import callbacks as cb
 from tests.harness import shared_knowledge
 
 
