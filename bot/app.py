@@ -27,6 +27,7 @@ the core (e.g. an access check) can use handler group -1.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 
@@ -47,6 +48,7 @@ from bot.clock import SYSTEM_CLOCK, Clock
 from bot.context import CONTEXT_TYPES, BotApplication, CommandSpec, Services
 from bot.db.persistence import DatabasePersistence
 from bot.i18n import N_, compile_catalogs, tb
+from bot.replica import install_stop_signals, serve_replicated
 from bot.settings import Settings
 from bot.updates import PerChatUpdateProcessor
 from handlers import admin as admin_area
@@ -112,8 +114,12 @@ def build_application(
     services: Services | None = None,
     clock: Clock = SYSTEM_CLOCK,
     areas: list[Register] | None = None,
+    replica: bool = False,
 ) -> BotApplication:
-    """The Application, fully wired; nothing is started. ``settings.token`` is required."""
+    """The Application, fully wired; nothing is started. ``settings.token`` is required.
+
+    ``replica``: updates come through the inbox (bot/inbox.py), whose save round writes
+    the conversation state, so PTB's own once-a-second persistence loop is off."""
     if not settings.token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     compile_catalogs()
@@ -131,12 +137,20 @@ def build_application(
             )
         )
         # user_data and conversation states survive restarts (table bot_state)
-        .persistence(DatabasePersistence(settings.database_url, clock=services.clock))
+        .persistence(
+            DatabasePersistence(
+                settings.database_url,
+                clock=services.clock,
+                update_interval=REPLICA_SAVE_OFF if replica else 1.0,
+            )
+        )
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         # chats are served concurrently, each chat's updates strictly in order
         .concurrent_updates(PerChatUpdateProcessor(settings.concurrent_updates))
     )
+    if replica:
+        builder = builder.updater(None)  # the inbox fetches the updates
     if settings.base_url:
         builder = builder.base_url(settings.base_url)
     if settings.base_file_url:
@@ -237,6 +251,21 @@ async def set_menu_commands(application: BotApplication) -> None:
 
 # -- running ------------------------------------------------------------------------------
 
+#: PTB's own persistence loop interval in replica mode: never (the inbox saves instead).
+REPLICA_SAVE_OFF = 10.0**9
+
+
+async def run_replicated(settings: Settings) -> None:
+    """One of several replicas on one PostgreSQL: active or standing by (bot/replica.py)."""
+    stop = asyncio.Event()
+    install_stop_signals(stop)
+
+    def build() -> BotApplication:  # on each takeover: the knowledge base as it is now
+        return build_application(settings, services=load_services(settings), replica=True)
+
+    log.info("replica mode: one active replica, the others on standby")
+    await serve_replicated(settings.database_url, build, stop)
+
 
 async def start_polling(application: BotApplication, *, poll_timeout: int = 10) -> None:
     """Initialise, start and poll without blocking (tests, the demo, benchmarks)."""
@@ -280,7 +309,11 @@ async def stop_polling(application: BotApplication) -> None:
 
 
 def run(settings: Settings) -> None:
-    """Run until interrupted: long polling, or a webhook server when WEBHOOK_URL is set."""
+    """Run until interrupted: long polling, or a webhook server when WEBHOOK_URL is set;
+    with replicas (PostgreSQL), stand by until this replica is the active one."""
+    if settings.replicated and not settings.webhook_url:
+        asyncio.run(run_replicated(settings))
+        return
     application = build_application(settings)
     if settings.webhook_url:
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None

@@ -14,7 +14,8 @@ entering :meth:`do_process_update` and queueing on the chat's lock.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -31,14 +32,28 @@ def update_key(update: object) -> int | None:
     return None
 
 
+#: Told of every handled update and how long it took (metrics, the replica inbox).
+Observer = Callable[[object, float], None]
+
+
 class PerChatUpdateProcessor(BaseUpdateProcessor):
-    __slots__ = ("_locks",)
+    __slots__ = ("_locks", "observers")
 
     def __init__(self, max_concurrent_updates: int = 32) -> None:
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
+        self.observers: list[Observer] = []
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        started = time.perf_counter()
+        try:
+            await self._in_order(update, coroutine)
+        finally:
+            elapsed = time.perf_counter() - started
+            for observer in self.observers:
+                observer(update, elapsed)
+
+    async def _in_order(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = update_key(update)
         if key is None:
             await coroutine

@@ -286,3 +286,19 @@ class BotState(Base):
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     data: Mapped[Any] = mapped_column(Json)
     updated_at: Mapped[dt.datetime]
+
+
+class InboundUpdate(Base):
+    """An update fetched from Telegram and not yet fully handled (replica mode).
+
+    Written before the update is acknowledged to Telegram, deleted in the same
+    transaction as the conversation state its handling produced: a replica that dies
+    mid-update leaves the row, and the next active replica handles it again. Rows live
+    seconds, so the message text in ``data`` is kept no longer than its handling.
+    """
+
+    __tablename__ = "inbound_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    data: Mapped[Any] = mapped_column(Json)
+    received_at: Mapped[dt.datetime]

@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -96,6 +97,9 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
         self._pending: dict[tuple[str, str], tuple[Any, str | None]] = {}
         #: what this process last wrote per (namespace, key), to skip unchanged rewrites
         self._written: dict[tuple[str, str], str] = {}
+        #: replica mode: inbox rows to delete in the next state transaction (bot/inbox.py)
+        self._done: list[int] = []
+        self._done_statement: Callable[[Sequence[int]], Any] | None = None
 
     # -- the database ------------------------------------------------------------------
 
@@ -106,6 +110,19 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
                 if self._database is None:
                     self._database = await open_database(self._url, upgrade=self._upgrade)
         return self._database
+
+    def attach_done(
+        self, ids: Sequence[int], statement: Callable[[Sequence[int]], Any]
+    ) -> None:
+        """Delete these finished updates' inbox rows in the next state transaction, so a
+        step's saved state and the end of its update are one commit (bot/inbox.py)."""
+        self._done = list(ids)
+        self._done_statement = statement
+
+    def detach_done(self) -> list[int]:
+        """What no state transaction took (the round changed nothing)."""
+        done, self._done = self._done, []
+        return done
 
     @property
     def database(self) -> Database | None:
@@ -154,8 +171,11 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
             if not batch:
                 return  # an earlier call of this round wrote ours
             db = await self.open()
+            done = self.detach_done()
             try:
                 async with write_session(db.session_factory) as session:
+                    if done and self._done_statement is not None:
+                        await session.execute(self._done_statement(done))
                     for (namespace, key), (data, _) in batch.items():
                         if data is _DROP:
                             await session.execute(
@@ -168,6 +188,7 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
             except BaseException:
                 for item, queued in batch.items():  # keep newer changes queued since
                     self._pending.setdefault(item, queued)
+                self._done[:0] = done
                 raise
             for item, (_, fingerprint) in batch.items():
                 if fingerprint is None:

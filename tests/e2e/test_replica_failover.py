@@ -1,0 +1,155 @@
+"""Two bot processes on one PostgreSQL: one answers, the other stands by. ``kill -9`` of
+the active one mid-conversation: the standby takes over within 15 seconds, the volunteer
+goes on at the same step with what they typed kept, no update is lost and none is
+answered twice; a language chosen on the dead replica holds on the new one."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+
+from bot.clock import SYSTEM_CLOCK
+from bot.db.engine import connect
+from emulator import ChatHandle, Emulator
+from tests.e2e.test_volunteers import open_form
+from tests.volunteers.helpers import open_edition, seed_agencies
+
+ROOT = Path(__file__).resolve().parents[2]
+FAILOVER_BUDGET = 15.0
+
+
+class Replica:
+    def __init__(self, name: str, process: asyncio.subprocess.Process) -> None:
+        self.name = name
+        self.process = process
+        self.lines: list[str] = []
+        self.active = asyncio.Event()
+        self._reader = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        assert self.process.stdout is not None
+        async for raw in self.process.stdout:
+            line = raw.decode(errors="replace").rstrip()
+            self.lines.append(line)
+            if "this replica is now active" in line:
+                self.active.set()
+
+    def kill(self) -> None:
+        os.kill(self.process.pid, signal.SIGKILL)
+
+    async def stop(self) -> None:
+        if self.process.returncode is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                await asyncio.wait_for(self.process.wait(), timeout=30)
+            except TimeoutError:
+                self.process.kill()
+                await self.process.wait()
+        await self._reader
+
+
+@asynccontextmanager
+async def replicas(emulator: Emulator, url: str, count: int = 2) -> AsyncIterator[list[Replica]]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
+    env.update(
+        TELEGRAM_BOT_TOKEN=emulator.token,
+        TELEGRAM_BASE_URL=emulator.base_url,
+        DATABASE_URL=url,
+        REPLICA_MODE="on",
+        METRICS_PORT="0",
+        SCHEDULER_ENABLED="false",
+        LOG_LEVEL="INFO",
+    )
+    started: list[Replica] = []
+    try:
+        for i in range(count):
+            process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bot",
+                "run",
+                cwd=ROOT,
+                env=env,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.STDOUT,
+            )
+            started.append(Replica(f"replica-{i}", process))
+            if i == 0:  # the first one becomes active before the second starts
+                await asyncio.wait_for(started[0].active.wait(), timeout=60)
+        yield started
+    finally:
+        for replica in started:
+            await replica.stop()
+
+
+async def until(
+    condition: Callable[[], Awaitable[bool]] | Callable[[], bool], timeout: float
+) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if asyncio.iscoroutine(result):
+            result = await result
+        if result:
+            return
+        await asyncio.sleep(0.1)
+    raise TimeoutError
+
+
+async def no_more_replies(chat: ChatHandle, seconds: float = 3.0) -> None:
+    with pytest.raises(TimeoutError):
+        await chat.reply(timeout=seconds)
+
+
+async def test_kill_the_active_replica_mid_conversation(postgres_url_factory) -> None:
+    url = await postgres_url_factory()
+    db = connect(url)
+    try:
+        await seed_agencies(db.session_factory, SYSTEM_CLOCK.now())
+        await open_edition(db.session_factory, SYSTEM_CLOCK.now())
+    finally:
+        await db.dispose()
+    emulator = await Emulator().start()
+    try:
+        async with replicas(emulator, url) as (first, second):
+            await emulator.wait_polling(timeout=30)
+            assert not second.active.is_set()  # the second one stands by
+
+            tom = emulator.private_chat(None, "Tom")
+            await tom.send("/lang en")
+            assert (await tom.reply(timeout=20)).text == "From now on I will answer in English."
+
+            lan = emulator.private_chat(None, "Lan")
+            await open_form(lan)
+            await lan.send("Nguyễn Thị Lan")
+            assert "Bước 2/6" in (await lan.reply(timeout=20)).text
+            await lan.send("0912 345 678")
+            assert "Bước 3/6" in (await lan.reply(timeout=20)).text
+            await asyncio.sleep(1.5)  # the step's state is saved once a second
+
+            first.kill()
+            killed_at = time.monotonic()
+            await lan.send("Phường Tân Phong")  # typed while nobody is active
+            assert "Bước 4/6" in (await lan.reply(timeout=FAILOVER_BUDGET + 10)).text
+            failover = time.monotonic() - killed_at
+            assert second.active.is_set()
+            assert failover < FAILOVER_BUDGET, f"failover took {failover:.1f} s"
+            print(f"\nfailover: first reply from the standby {failover:.1f} s after kill -9")
+
+            await lan.send("Thành phố Lai Châu")
+            assert "Bước 5/6" in (await lan.reply(timeout=20)).text
+            await tom.send("/help")
+            assert (await tom.reply(timeout=20)).text.startswith("How to use the bot")
+            await no_more_replies(lan)  # nothing answered twice
+            await no_more_replies(tom, 0.5)
+            assert not any("Traceback" in line for line in second.lines)
+    finally:
+        await emulator.stop()
