@@ -48,7 +48,7 @@ from bot.clock import SYSTEM_CLOCK, Clock
 from bot.context import CONTEXT_TYPES, BotApplication, CommandSpec, Services
 from bot.db.persistence import DatabasePersistence
 from bot.i18n import N_, compile_catalogs, tb
-from bot.replica import install_stop_signals, serve_replicated
+from bot.replica import Lease, SoloLease, install_stop_signals, serve_replicated
 from bot.settings import Settings
 from bot.updates import PerChatUpdateProcessor
 from handlers import admin as admin_area
@@ -255,16 +255,19 @@ async def set_menu_commands(application: BotApplication) -> None:
 REPLICA_SAVE_OFF = 10.0**9
 
 
-async def run_replicated(settings: Settings) -> None:
-    """One of several replicas on one PostgreSQL: active or standing by (bot/replica.py)."""
+async def run_polling(settings: Settings) -> None:
+    """Long polling through the inbox (bot/inbox.py): a crash mid-step loses nothing. With
+    several replicas on one PostgreSQL, stand by until this one holds the lease."""
     stop = asyncio.Event()
     install_stop_signals(stop)
+    lease = Lease(settings.database_url) if settings.replicated else SoloLease()
 
     def build() -> BotApplication:  # on each takeover: the knowledge base as it is now
         return build_application(settings, services=load_services(settings), replica=True)
 
-    log.info("replica mode: one active replica, the others on standby")
-    await serve_replicated(settings.database_url, build, stop)
+    if settings.replicated:
+        log.info("replica mode: one active replica, the others on standby")
+    await serve_replicated(lease, build, stop)
 
 
 async def start_polling(application: BotApplication, *, poll_timeout: int = 10) -> None:
@@ -309,23 +312,21 @@ async def stop_polling(application: BotApplication) -> None:
 
 
 def run(settings: Settings) -> None:
-    """Run until interrupted: long polling, or a webhook server when WEBHOOK_URL is set;
-    with replicas (PostgreSQL), stand by until this replica is the active one."""
-    if settings.replicated and not settings.webhook_url:
-        asyncio.run(run_replicated(settings))
+    """Run until interrupted: long polling through the inbox (with replicas on PostgreSQL,
+    standing by until this replica is the active one), or a webhook server when
+    WEBHOOK_URL is set."""
+    if not settings.webhook_url:
+        asyncio.run(run_polling(settings))
         return
     application = build_application(settings)
-    if settings.webhook_url:
-        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-        log.info("starting webhook on %s:%s", settings.webhook_listen, settings.webhook_port)
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=settings.webhook_path,
-            webhook_url=settings.webhook_url,
-            secret_token=secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
-    else:
-        log.info("starting long polling")
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    log.info("starting webhook on %s:%s", settings.webhook_listen, settings.webhook_port)
+    application.run_webhook(
+        listen=settings.webhook_listen,
+        port=settings.webhook_port,
+        url_path=settings.webhook_path,
+        webhook_url=settings.webhook_url,
+        secret_token=secret,
+        allowed_updates=Update.ALL_TYPES,
+    )
+

@@ -11,7 +11,8 @@ active replica checks its lock every ``CHECK_EVERY`` seconds and steps down if t
 connection is gone (a network split), so two replicas never poll at once for long.
 
 With SQLite (one embedded file, one process) there is no lease: the only replica is
-active. ``REPLICA_MODE`` (auto, on, off) chooses; auto means on for PostgreSQL.
+always active, and still takes its updates through the inbox, so a crash mid-step
+loses nothing. ``REPLICA_MODE=off`` drops the lease on PostgreSQL too (one replica).
 """
 
 from __future__ import annotations
@@ -92,6 +93,19 @@ class Lease:
                 await conn.close()
 
 
+class SoloLease:
+    """The only replica (SQLite, or REPLICA_MODE=off): always active."""
+
+    async def try_acquire(self) -> bool:
+        return True
+
+    async def held(self) -> bool:
+        return True
+
+    async def release(self) -> None:
+        return None
+
+
 def install_stop_signals(stop: asyncio.Event) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -107,7 +121,7 @@ async def wait_for(stop: asyncio.Event, seconds: float) -> bool:
 
 
 async def serve_replicated(
-    database_url: str,
+    lease: Lease | SoloLease,
     build: Callable[[], Application[Any, Any, Any, Any, Any, Any]],
     stop: asyncio.Event,
     *,
@@ -115,7 +129,6 @@ async def serve_replicated(
 ) -> None:
     """Stand by until this replica holds the lease, then serve until ``stop`` or until
     the lease is lost (then stand by again)."""
-    lease = Lease(database_url)
     said_standby = False
     try:
         while not stop.is_set():
@@ -147,7 +160,9 @@ async def serve_replicated(
 
 
 async def serve_active(
-    application: Application[Any, Any, Any, Any, Any, Any], lease: Lease, stop: asyncio.Event
+    application: Application[Any, Any, Any, Any, Any, Any],
+    lease: Lease | SoloLease,
+    stop: asyncio.Event,
 ) -> None:
     """Run ``application`` through the inbox while the lease holds."""
     from bot.inbox import Inbox, InboxPoller

@@ -53,16 +53,17 @@ class Settings(BaseSettings):
     knowledge_dir: str | None = None
     pseudonym_secret: SecretStr | None = None
     # Operations: /metrics and /healthz on METRICS_LISTEN:METRICS_PORT (0 = off), and
-    # replicas: "auto" = one active replica and standbys when DATABASE_URL is PostgreSQL.
+    # replicas: on PostgreSQL ("auto"/"on") one replica is active and the others stand
+    # by; "off" = a single replica without the lease. SQLite is always one replica.
     metrics_listen: str = "127.0.0.1"
     metrics_port: int = Field(default=9464, ge=0, le=65535)
     replica_mode: Literal["auto", "on", "off"] = "auto"
 
     @property
     def replicated(self) -> bool:
-        if self.replica_mode == "auto":
-            return self.database_url.startswith(("postgresql", "postgres"))
-        return self.replica_mode == "on"
+        """Several replicas may share the database: hold the lease to be the active one."""
+        postgres = self.database_url.startswith(("postgresql", "postgres"))
+        return postgres and self.replica_mode != "off"
 
     @field_validator("admin_user_ids", mode="before")
     @classmethod

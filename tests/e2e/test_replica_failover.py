@@ -1,7 +1,9 @@
-"""Two bot processes on one PostgreSQL: one answers, the other stands by. ``kill -9`` of
-the active one mid-conversation: the standby takes over within 15 seconds, the volunteer
-goes on at the same step with what they typed kept, no update is lost and none is
-answered twice; a language chosen on the dead replica holds on the new one."""
+"""Crashes lose nothing. Two bot processes on one PostgreSQL: one answers, the other
+stands by; ``kill -9`` of the active one mid-conversation: the standby takes over within
+15 seconds, the volunteer goes on at the same step with what they typed kept, no update
+is lost and none is answered twice; a language chosen on the dead replica holds on the
+new one. And one process on SQLite killed right after answering a step (before the
+once-a-second save): the restarted bot takes that step again, nothing typed is lost."""
 
 from __future__ import annotations
 
@@ -15,9 +17,11 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from bot.clock import SYSTEM_CLOCK
-from bot.db.engine import connect
+from bot.db.engine import open_database, read_session
+from bot.db.models_volunteers import VolunteerRegistration
 from emulator import ChatHandle, Emulator
 from tests.e2e.test_volunteers import open_form
 from tests.volunteers.helpers import open_edition, seed_agencies
@@ -90,6 +94,15 @@ async def replicas(emulator: Emulator, url: str, count: int = 2) -> AsyncIterato
             await replica.stop()
 
 
+async def seed(url: str) -> None:
+    db = await open_database(url)
+    try:
+        await seed_agencies(db.session_factory, SYSTEM_CLOCK.now())
+        await open_edition(db.session_factory, SYSTEM_CLOCK.now())
+    finally:
+        await db.dispose()
+
+
 async def until(
     condition: Callable[[], Awaitable[bool]] | Callable[[], bool], timeout: float
 ) -> None:
@@ -111,12 +124,7 @@ async def no_more_replies(chat: ChatHandle, seconds: float = 3.0) -> None:
 
 async def test_kill_the_active_replica_mid_conversation(postgres_url_factory) -> None:
     url = await postgres_url_factory()
-    db = connect(url)
-    try:
-        await seed_agencies(db.session_factory, SYSTEM_CLOCK.now())
-        await open_edition(db.session_factory, SYSTEM_CLOCK.now())
-    finally:
-        await db.dispose()
+    await seed(url)
     emulator = await Emulator().start()
     try:
         async with replicas(emulator, url) as (first, second):
@@ -151,5 +159,46 @@ async def test_kill_the_active_replica_mid_conversation(postgres_url_factory) ->
             await no_more_replies(lan)  # nothing answered twice
             await no_more_replies(tom, 0.5)
             assert not any("Traceback" in line for line in second.lines)
+    finally:
+        await emulator.stop()
+
+
+async def test_a_crash_right_after_a_step_loses_nothing(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'kl44.db'}"
+    await seed(url)
+    emulator = await Emulator().start()
+    try:
+        async with replicas(emulator, url, count=1) as (first,):
+            await emulator.wait_polling(timeout=30)
+            lan = emulator.private_chat(None, "Lan")
+            await open_form(lan)
+            await lan.send("Nguyễn Thị Lan")
+            assert "Bước 2/6" in (await lan.reply(timeout=20)).text
+            await lan.send("0912 345 678")
+            assert "Bước 3/6" in (await lan.reply(timeout=20)).text
+            first.kill()  # at once: the step's state is not saved yet
+        async with replicas(emulator, url, count=1):
+            # the unsaved step is taken again (its prompt may come twice), then on
+            await lan.send("Phường Tân Phong")
+            assert "Bước 4/6" in (await lan.reply_containing("Bước 4/6", timeout=30)).text
+            await lan.send("Thành phố Lai Châu, tỉnh Lai Châu")
+            assert "Bước 5/6" in (await lan.reply(timeout=20)).text
+            await lan.press("Xong")
+            await lan.edit(timeout=20)
+            await lan.reply(timeout=20)
+            await lan.press("Tôi đồng ý")
+            await lan.edit(timeout=20)
+            await lan.reply(timeout=20)  # the summary
+            await lan.press("Xác nhận")
+            assert "đăng ký thành công" in (await lan.edit(timeout=20)).text
+        db = await open_database(url, upgrade=False)
+        try:
+            async with read_session(db.session_factory) as session:
+                rows = list(await session.scalars(select(VolunteerRegistration)))
+        finally:
+            await db.dispose()
+        assert len(rows) == 1
+        assert rows[0].phone is not None and rows[0].phone.endswith("912345678")
+        assert rows[0].commune == "Phường Tân Phong"
     finally:
         await emulator.stop()
