@@ -196,6 +196,7 @@ def wire(application: BotApplication, areas: list[Register]) -> None:
 
     # 3. Core buttons, by callback-data prefix (handlers/callbacks.py documents them).
     add(CallbackQueryHandler(qa.on_task_button, pattern=r"^t:"))
+    add(CallbackQueryHandler(qa.on_page_button, pattern=r"^p:"))
     add(CallbackQueryHandler(agency.on_agency_button, pattern=r"^a:"))
     add(CallbackQueryHandler(browse.on_browse_button, pattern=r"^b:"))
     add(CallbackQueryHandler(common.on_lang_button, pattern=r"^l:"))

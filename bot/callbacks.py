@@ -11,6 +11,7 @@ ids too long to fit):
 - ``b:t:<task>``            browse: a task card
 - ``l:<lang>``              choose the language
 - ``m:<action>``            a main-menu action from /start
+- ``p:<page>``              another page of the chat's last list answer
 
 Anything else, or an id the knowledge base no longer has, is "no longer valid".
 Forged data can at worst name another public record, which is harmless.
@@ -51,9 +52,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("card", re.compile(rf"^b:t:({_ID})$")),
     ("lang", re.compile(r"^l:(vi|en)$")),
     ("menu", re.compile(r"^m:(ask|browse|agency|help|lang)$")),
+    ("page", re.compile(r"^p:(\d{1,4})$")),
 ]
 
-Kind = Literal["task", "agency", "docs", "sections", "tasks", "card", "lang", "menu"]
+Kind = Literal["task", "agency", "docs", "sections", "tasks", "card", "lang", "menu", "page"]
 
 
 def _hash(ident: str) -> str:
@@ -94,6 +96,10 @@ def tasks_data(doc_id: str, section_index: int, page: int = 0) -> str:
 
 def card_data(task_id: str) -> str:
     return _check(f"b:t:{ref(task_id)}")
+
+
+def page_data(page: int) -> str:
+    return _check(f"p:{page}")
 
 
 def lang_data(lang: str) -> str:

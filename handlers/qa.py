@@ -38,6 +38,8 @@ FOLLOW_UPS: list[tuple[str, str]] = [
     ("summary", N_("Source & full text")),
 ]
 ANSWER_LANG_KEY = "answer_lang"
+# The chat's last list answer (knowledge.listing.Listing.to_state()), for its page buttons.
+LIST_KEY = "qa_list"
 TASK_INTENTS = frozenset(intent for intent, _ in FOLLOW_UPS)
 
 
@@ -65,10 +67,24 @@ def suggestion_rows(answer: Answer) -> list[list[InlineKeyboardButton]]:
     return rows
 
 
+def page_row(page: int, pages: int, lang: str) -> list[InlineKeyboardButton]:
+    """The page buttons under a list longer than one page."""
+    row = []
+    if page > 0:
+        row.append(
+            InlineKeyboardButton(tb(lang, "« Previous"), callback_data=cb.page_data(page - 1))
+        )
+    if page < pages - 1:
+        row.append(InlineKeyboardButton(tb(lang, "Next »"), callback_data=cb.page_data(page + 1)))
+    return row
+
+
 def answer_keyboard(answer: Answer, lang: str) -> InlineKeyboardMarkup | None:
-    """Follow-ups about the task answered (coordinators, deadline, output, source), then
-    the "did you mean" candidates."""
+    """Page buttons of a long list; follow-ups about the task answered (coordinators,
+    deadline, output, source), then the "did you mean" candidates."""
     rows = []
+    if answer.listing is not None and answer.listing.pages > 1:
+        rows.append(page_row(answer.listing.page, answer.listing.pages, lang))
     if not answer.refused and answer.tasks and answer.intent in TASK_INTENTS:
         rows += follow_up_rows(answer.tasks[0], answer.intent, lang)
     rows += suggestion_rows(answer)
@@ -114,6 +130,8 @@ async def answer_question(update: Update, context: Context, text: str) -> None:
     engine = services(context).engine
     answer = engine.answer(question, lang=chosen_lang(context))
     remember_answer_lang(context, answer.lang)
+    if answer.listing is not None and answer.listing.pages > 1 and context.chat_data is not None:
+        context.chat_data[LIST_KEY] = answer.listing.to_state()
     if answer.refused:
         log.info("unanswered question (%d chars, lang %s)", len(question), answer.lang)
     # Curation: count the question, log it if unanswered, get the 👍/👎 row for the answer.
@@ -162,3 +180,27 @@ async def on_task_button(update: Update, context: Context) -> None:
     intent = cb.INTENT_OF_CODE[parsed.args[1]]
     answer = svc.engine.answer_task(task_id, intent, lang)
     await reply_answer(update, context, answer)
+
+
+async def on_page_button(update: Update, context: Context) -> None:
+    """``p:<page>``: another page of the chat's last list answer, edited in place."""
+    from handlers.common import invalid_button
+    from handlers.context import edit_html
+
+    query = update.callback_query
+    parsed = cb.parse(query.data if query else None)
+    state = (context.chat_data or {}).get(LIST_KEY)
+    answer = (
+        services(context).engine.listing_page(state, int(parsed.args[0]))
+        if parsed is not None and parsed.kind == "page"
+        else None
+    )
+    if answer is None or answer.listing is None:
+        await invalid_button(update, context)
+        return
+    if query is not None:
+        await query.answer()
+    row = page_row(answer.listing.page, answer.listing.pages, answer.lang)
+    await edit_html(
+        update, context, render_answer(answer, answer.lang), InlineKeyboardMarkup([row])
+    )

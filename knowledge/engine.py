@@ -477,6 +477,25 @@ class Engine:
         text = listing_text.render(self.kb, shown, shown.agencies)
         return replace(answer, text=text, listing=shown)
 
+    def listing_page(self, state: object, page: int) -> Answer | None:
+        """Page ``page`` of a list kept as ``Listing.to_state()`` (per chat, by the bot);
+        None when the state is not a list. Ids the base no longer has are left out."""
+        shown = listing.Listing.from_state(state)
+        if shown is None:
+            return None
+        kept = tuple(t for t in shown.tasks if t in self.kb.tasks)
+        agencies = tuple(x for x in shown.agencies if x in self.kb.agencies)
+        shown = replace(shown, tasks=kept, agencies=agencies).at(page)
+        docs = list(dict.fromkeys(self.kb.tasks[t].document for t in kept))
+        sources = [
+            Source(d, self.kb.documents[d].label, "", None, str(self.kb.documents[d].level))
+            for d in docs
+        ]
+        text = listing_text.render(self.kb, shown, agencies)
+        return Answer(
+            text, 0.9, False, "list", shown.lang, sources, list(kept), list(agencies), listing=shown
+        )
+
     def _listing(self, a: Asked) -> Answer | None:
         """Lists and counts over task attributes (see knowledge/listing.py)."""
         q = a.q

@@ -363,7 +363,10 @@ def select(kb: KnowledgeBase, flt: TaskFilter, tasks: list[Task] | None = None) 
     """Ids of the duties that meet every restriction of ``flt``, in document order."""
     out = []
     today = flt.today
-    for task in tasks if tasks is not None else kb.tasks.values():
+    order = {doc: i for i, doc in enumerate(kb.documents)}
+    pool = tasks if tasks is not None else kb.tasks.values()
+    # Document order (KL 44, QĐ 895, then the local plans), each in its own order.
+    for task in sorted(pool, key=lambda t: order.get(t.document, len(order))):
         if flt.documents is not None and task.document not in flt.documents:
             continue
         if flt.appendix and not is_appendix(task):
@@ -421,6 +424,37 @@ class Listing:
 
     def at(self, page: int) -> Listing:
         return replace(self, page=max(0, min(page, self.pages - 1)))
+
+    def to_state(self) -> dict[str, object]:
+        """Plain data (JSON-safe) to keep per chat for the page buttons."""
+        return {
+            "header": self.header,
+            "tasks": list(self.tasks),
+            "lang": self.lang,
+            "page_size": self.page_size,
+            "timed": self.timed,
+            "today": self.today.isoformat() if self.today else None,
+            "agencies": list(self.agencies),
+        }
+
+    @classmethod
+    def from_state(cls, state: object) -> Listing | None:
+        """The listing kept by ``to_state``; None when the data is not one."""
+        if not isinstance(state, dict):
+            return None
+        try:
+            today = state.get("today")
+            return cls(
+                header=str(state["header"]),
+                tasks=tuple(str(t) for t in state["tasks"]),
+                lang=str(state["lang"]),
+                page_size=int(state.get("page_size", PAGE_SIZE)),
+                timed=bool(state.get("timed", False)),
+                today=dt.date.fromisoformat(today) if isinstance(today, str) else None,
+                agencies=tuple(str(a) for a in state.get("agencies", ())),
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
 
     def page_ids(self) -> tuple[str, ...]:
         start = self.page * self.page_size
