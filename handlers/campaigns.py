@@ -57,12 +57,12 @@ from handlers.context import (
     services,
     user_lang,
 )
+from handlers.form import NOT_TEXT
 from handlers.volunteers import (
     SKILL_LABELS,
     in_private_only,
     is_private,
     notify_promoted,
-    on_not_text,
 )
 from knowledge.normalize import fold
 
@@ -768,6 +768,10 @@ async def on_stop(update: Update, context: Context) -> int:
     else:
         await send_html(update, context, text)
     return END
+
+
+async def on_not_text(update: Update, context: Context) -> None:
+    await send_html(update, context, t(user_lang(context), NOT_TEXT))
 
 
 async def on_use_buttons(update: Update, context: Context) -> None:

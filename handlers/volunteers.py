@@ -18,13 +18,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import html
 import json
 import logging
 import re
-import warnings
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,11 +31,8 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
-    MessageHandler,
-    TypeHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot.db.engine import SessionFactory, read_session, write_session
 from bot.db.models_volunteers import CampaignEdition, VolunteerRegistration
@@ -83,6 +77,17 @@ from handlers.context import (
     services,
     user_lang,
 )
+from handlers.form import (
+    END,
+    STAY,
+    Form,
+    Reply,
+    Step,
+    Transition,
+    Turn,
+    plain,
+    text_prompt,
+)
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +108,6 @@ CHOOSE, WAITLIST, NAME, PHONE, COMMUNE, DISTRICT, SKILLS_STEP, BLOOD, CONSENT, C
     "consent",
     "confirm",
 )
-END = ConversationHandler.END
 
 SKILL_LABELS: dict[str, str] = {
     "first_aid": N_("First aid"),
@@ -111,27 +115,6 @@ SKILL_LABELS: dict[str, str] = {
     "disaster_response": N_("Disaster response"),
     "logistics": N_("Logistics and transport"),
     "medical": N_("Medical staff"),
-}
-
-FALLBACK_ERROR = N_("That does not look right. Please try again.")
-ERRORS: dict[str, str] = {
-    "empty": N_("That was empty. Please type your answer."),
-    "too_long": N_("That is too long (at most 100 characters). Please shorten it."),
-    "name_short": N_("Please type your full name (family name and given name)."),
-    "name_digits": N_("A name cannot contain digits. Please type your full name."),
-    "name_chars": N_("Please use only letters in your name."),
-    "place_short": N_("Please type the name of the place in letters."),
-    "phone_empty": N_("Please type your phone number."),
-    "phone_chars": N_(
-        "A phone number has only digits (spaces and dots are fine), for example "
-        "0912 345 678 or +84 912 345 678."
-    ),
-    "phone_format": N_(
-        "That is not a Vietnamese phone number. A mobile number has 10 digits and starts "
-        "with 03, 05, 07, 08 or 09 (or +84 without the 0), for example 0912 345 678."
-    ),
-    "phone_foreign": N_("Please give a Vietnamese phone number (0… or +84…)."),
-    "blood_group": N_("Please choose a blood group with the buttons (or type e.g. O+, AB-)."),
 }
 
 _EDITION = re.compile(r"^v:e:(\d{1,12})$")
@@ -158,35 +141,12 @@ def _tz(context: Context) -> str:
     return services(context).settings.timezone
 
 
-def _draft(context: Context) -> dict[str, Any]:
-    data = context.user_data if context.user_data is not None else {}
-    draft = data.get(DRAFT)
-    if not isinstance(draft, dict):
-        draft = {}
-        if context.user_data is not None:
-            context.user_data[DRAFT] = draft
-    return draft
-
-
-def _clear_draft(context: Context) -> None:
-    if context.user_data is not None:
-        context.user_data.pop(DRAFT, None)
-
-
 def _when(edition: CampaignEdition, lang: str, tz: str) -> str:
     return format_datetime(edition.starts_at, lang, tz=tz, fmt="short")
 
 
-def _error(lang: str, reason: str) -> str:
-    return t(lang, ERRORS.get(reason, FALLBACK_ERROR))
-
-
 def _button(label: str, data: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=data)
-
-
-def _stop_button(lang: str) -> InlineKeyboardButton:
-    return _button(tb(lang, "✖ Stop"), "v:q")
 
 
 async def _answer(update: Update) -> None:
@@ -241,20 +201,19 @@ def _seats_line(edition: CampaignEdition, lang: str) -> str:
     )
 
 
-async def cmd_register(update: Update, context: Context) -> str | int:
-    lang = user_lang(context)
+async def start(turn: Turn) -> Transition:
+    """/dangky: the campaigns open now, as buttons."""
+    lang, context = turn.lang, turn.context
     async with read_session(_factory(context)) as session:
-        editions = await list_open_editions(session, _now(context))
+        editions = await list_open_editions(session, turn.now)
     if not editions:
-        await send_html(
-            update,
-            context,
-            t(lang, "No campaign is open for registration right now. Please check again later."),
+        await turn.send(
+            turn.t("No campaign is open for registration right now. Please check again later.")
         )
         return END
-    _clear_draft(context)
-    _draft(context)
-    lines = [t(lang, "<b>Volunteer registration</b>\nWhich campaign would you like to join?")]
+    FORM.clear(context)
+    FORM.draft(context)
+    lines = [turn.t("<b>Volunteer registration</b>\nWhich campaign would you like to join?")]
     rows = []
     for e in editions[:20]:
         where = f" — {html.escape(e.place)}" if e.place else ""
@@ -263,49 +222,50 @@ async def cmd_register(update: Update, context: Context) -> str | int:
             f"{where} ({_seats_line(e, lang)})"
         )
         rows.append([_button(e.name[:60], f"v:e:{e.id}")])
-    rows.append([_stop_button(lang)])
-    lines.append(t(lang, "You can stop at any time with /huy."))
-    await send_html(update, context, "\n".join(lines), InlineKeyboardMarkup(rows))
+    rows.append([turn.stop_button()])
+    lines.append(turn.t("You can stop at any time with /huy."))
+    await turn.send("\n".join(lines), InlineKeyboardMarkup(rows))
     return CHOOSE
 
 
-async def on_pick(update: Update, context: Context) -> str | int:
-    await _answer(update)
-    lang = user_lang(context)
-    query = update.callback_query
-    match = _EDITION.match(query.data or "") if query else None
-    user = update.effective_user
-    if match is None or user is None:
+def _waitlist_markup(turn: Turn) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                turn.button(turn.tb("✅ Join the waitlist"), "v:w:y"),
+                turn.button(turn.tb("✖ No, thanks"), "v:w:n"),
+            ]
+        ]
+    )
+
+
+async def on_pick(turn: Turn, match: re.Match[str]) -> Transition:
+    await turn.answer()
+    picked = _EDITION.match(match.string)
+    user = turn.update.effective_user
+    if picked is None or user is None:
         return CHOOSE
-    edition_id = int(match[1])
-    now = _now(context)
-    async with read_session(_factory(context)) as session:
+    edition_id = int(picked[1])
+    now = turn.now
+    async with read_session(_factory(turn.context)) as session:
         edition = await get_edition(session, edition_id)
         if edition is None or not registration_open(edition, now):
-            await edit_html(
-                update,
-                context,
-                t(
-                    lang,
+            await turn.edit(
+                turn.t(
                     "This campaign is no longer open for registration. See /dangky for "
-                    "the campaigns open now.",
-                ),
+                    "the campaigns open now."
+                )
             )
             return END
         existing = await existing_registration(session, edition_id, user.id)
     if existing is not None:
-        await edit_html(
-            update,
-            context,
-            t(
-                lang,
+        return await turn.end(
+            turn.t(
                 "You are already registered for <b>{campaign}</b>. See /cuatoi.",
                 campaign=edition.name,
-            ),
+            )
         )
-        _clear_draft(context)
-        return END
-    draft = _draft(context)
+    draft = turn.draft
     draft.clear()
     draft.update(
         {
@@ -316,243 +276,152 @@ async def on_pick(update: Update, context: Context) -> str | int:
         }
     )
     if not has_seat(edition):
-        await edit_html(
-            update,
-            context,
-            t(
-                lang,
+        await turn.edit(
+            turn.t(
                 "All places in <b>{campaign}</b> are taken. Would you like to join the "
                 "waitlist? If a place opens up, the first on the waitlist gets it and is told "
                 "at once.",
                 campaign=edition.name,
             ),
-            InlineKeyboardMarkup(
-                [
-                    [
-                        _button(tb(lang, "✅ Join the waitlist"), "v:w:y"),
-                        _button(tb(lang, "✖ No, thanks"), "v:w:n"),
-                    ]
-                ]
-            ),
+            _waitlist_markup(turn),
         )
         return WAITLIST
-    await edit_html(update, context, t(lang, "You chose <b>{campaign}</b>.", campaign=edition.name))
-    return await _ask_name(update, context)
+    await turn.edit(turn.t("You chose <b>{campaign}</b>.", campaign=edition.name))
+    return await turn.ask(NAME)
 
 
-async def on_waitlist(update: Update, context: Context) -> str | int:
-    await _answer(update)
-    lang = user_lang(context)
-    query = update.callback_query
-    if query is None or query.data not in ("v:w:y", "v:w:n"):
+async def on_waitlist(turn: Turn, match: re.Match[str]) -> Transition:
+    await turn.answer()
+    if match.string not in ("v:w:y", "v:w:n"):
         return WAITLIST
-    draft = _draft(context)
-    if query.data == "v:w:n" or "edition_id" not in draft:
-        _clear_draft(context)
-        await edit_html(update, context, t(lang, "All right. Nothing was saved."))
-        return END
+    draft = turn.draft
+    if match.string == "v:w:n" or "edition_id" not in draft:
+        return await turn.end(turn.t("All right. Nothing was saved."))
     draft["waitlist"] = True
     if draft.get("consent"):  # the seat went while confirming: register straight away
-        await edit_html(update, context, t(lang, "You chose the waitlist."))
-        return await _submit(update, context)
-    await edit_html(
-        update,
-        context,
-        t(
-            lang,
-            "You chose the waitlist for <b>{campaign}</b>.",
-            campaign=draft.get("campaign", ""),
-        ),
+        await turn.edit(turn.t("You chose the waitlist."))
+        return await _submit(turn)
+    await turn.edit(
+        turn.t("You chose the waitlist for <b>{campaign}</b>.", campaign=draft.get("campaign", ""))
     )
-    return await _ask_name(update, context)
+    return await turn.ask(NAME)
 
 
-# -- text steps ---------------------------------------------------------------------------
+# -- skills and blood group ---------------------------------------------------------------
 
 
-async def _ask_name(update: Update, context: Context) -> str:
-    lang = user_lang(context)
-    await send_html(update, context, t(lang, "<b>Step 1/6.</b> Your full name:"))
-    return NAME
+def _skill_names(lang: str, codes: list[str]) -> str:
+    return ", ".join(tb(lang, SKILL_LABELS[c]) for c in codes if c in SKILLS)
 
 
-async def on_name(update: Update, context: Context) -> str:
-    lang = user_lang(context)
-    try:
-        _draft(context)["full_name"] = clean_name(update.effective_message.text or "")
-    except InvalidInput as exc:
-        await send_html(update, context, _error(lang, exc.reason))
-        return NAME
-    await send_html(
-        update,
-        context,
-        t(
-            lang,
-            "<b>Step 2/6.</b> Your phone number (for example 0912 345 678 or +84 912 345 678):",
-        ),
-    )
-    return PHONE
+def _chosen_skills(turn: Turn) -> list[str]:
+    chosen: list[str] = turn.draft.setdefault("skills", [])
+    return chosen
 
 
-async def on_phone(update: Update, context: Context) -> str:
-    lang = user_lang(context)
-    try:
-        _draft(context)["phone"] = normalize_phone(update.effective_message.text or "")
-    except InvalidInput as exc:
-        await send_html(update, context, _error(lang, exc.reason))
-        return PHONE
-    await send_html(update, context, t(lang, "<b>Step 3/6.</b> Your commune or ward:"))
-    return COMMUNE
-
-
-async def on_commune(update: Update, context: Context) -> str:
-    lang = user_lang(context)
-    try:
-        _draft(context)["commune"] = clean_place(update.effective_message.text or "")
-    except InvalidInput as exc:
-        await send_html(update, context, _error(lang, exc.reason))
-        return COMMUNE
-    await send_html(update, context, t(lang, "<b>Step 4/6.</b> Your district and province:"))
-    return DISTRICT
-
-
-def _skills_markup(lang: str, chosen: list[str]) -> InlineKeyboardMarkup:
+def _skills_markup(turn: Turn) -> InlineKeyboardMarkup:
+    chosen = _chosen_skills(turn)
     rows = []
     for code in SKILLS:
         mark = "☑️ " if code in chosen else "⬜ "
-        rows.append([_button(mark + tb(lang, SKILL_LABELS[code]), f"v:s:{code}")])
-    rows.append([_button(tb(lang, "➡️ Done"), "v:s:done")])
+        rows.append([turn.button(mark + turn.tb(SKILL_LABELS[code]), f"v:s:{code}")])
+    rows.append([turn.button(turn.tb("➡️ Done"), "v:s:done")])
     return InlineKeyboardMarkup(rows)
 
 
-def _skills_text(lang: str) -> str:
-    return t(
-        lang,
-        "<b>Step 5/6.</b> Your skills (optional): tap the ones you have, then <b>Done</b>.",
-    )
+SKILLS_PROMPT = N_(
+    "<b>Step 5/6.</b> Your skills (optional): tap the ones you have, then <b>Done</b>."
+)
 
 
-async def on_district(update: Update, context: Context) -> str:
-    lang = user_lang(context)
-    try:
-        _draft(context)["district"] = clean_place(update.effective_message.text or "")
-    except InvalidInput as exc:
-        await send_html(update, context, _error(lang, exc.reason))
-        return DISTRICT
-    chosen = _draft(context).setdefault("skills", [])
-    await send_html(update, context, _skills_text(lang), _skills_markup(lang, chosen))
-    return SKILLS_STEP
-
-
-async def on_skill(update: Update, context: Context) -> str:
-    await _answer(update)
-    lang = user_lang(context)
-    query = update.callback_query
-    match = _SKILL.match(query.data or "") if query else None
-    if match is None:
+async def on_skill(turn: Turn, match: re.Match[str]) -> Transition:
+    await turn.answer()
+    picked = _SKILL.match(match.string)
+    if picked is None:
         return SKILLS_STEP
-    draft = _draft(context)
-    chosen: list[str] = draft.setdefault("skills", [])
-    code = match[1]
+    chosen = _chosen_skills(turn)
+    code = picked[1]
     if code == "done":
-        names = ", ".join(tb(lang, SKILL_LABELS[c]) for c in chosen) or tb(lang, "none")
-        await edit_html(update, context, t(lang, "Skills: {skills}", skills=names))
-        if "blood_donation" in chosen:
-            return await _ask_blood(update, context)
-        return await _ask_consent(update, context)
+        names = _skill_names(turn.lang, chosen) or turn.tb("none")
+        await turn.edit(turn.t("Skills: {skills}", skills=names))
+        return await turn.ask(BLOOD if "blood_donation" in chosen else CONSENT)
     if code not in SKILLS:
         return SKILLS_STEP
     if code in chosen:
         chosen.remove(code)
     else:
         chosen.append(code)
-    await edit_html(update, context, _skills_text(lang), _skills_markup(lang, chosen))
+    await turn.edit(turn.t(SKILLS_PROMPT), _skills_markup(turn))
     return SKILLS_STEP
 
 
-async def on_skill_text(update: Update, context: Context) -> str:
+async def on_skill_text(turn: Turn, raw: str) -> Transition:
     """Skills typed instead of tapped ("so cap cuu, lai xe"): ticked on a fresh list."""
-    lang = user_lang(context)
-    found = skills_in_text(update.effective_message.text or "")
+    found = skills_in_text(raw)
     if not found:
-        await send_html(
-            update,
-            context,
-            t(lang, "I could not match that to the list. Tap your skills below, then Done."),
-            _skills_markup(lang, _draft(context).setdefault("skills", [])),
+        await turn.send(
+            turn.t("I could not match that to the list. Tap your skills below, then Done."),
+            _skills_markup(turn),
         )
         return SKILLS_STEP
-    chosen: list[str] = _draft(context).setdefault("skills", [])
+    chosen = _chosen_skills(turn)
     chosen.extend(code for code in found if code not in chosen)
-    names = ", ".join(tb(lang, SKILL_LABELS[c]) for c in found)
-    await send_html(
-        update,
-        context,
-        t(lang, "Ticked: {skills}. Tap to change, then Done.", skills=names),
-        _skills_markup(lang, chosen),
+    await turn.send(
+        turn.t(
+            "Ticked: {skills}. Tap to change, then Done.", skills=_skill_names(turn.lang, found)
+        ),
+        _skills_markup(turn),
     )
     return SKILLS_STEP
 
 
-async def _ask_blood(update: Update, context: Context) -> str:
-    lang = user_lang(context)
-    groups = [_button(g, f"v:b:{g}") for g in BLOOD_GROUPS]
-    markup = InlineKeyboardMarkup(
-        [groups[:4], groups[4:], [_button(tb(lang, "I don't know"), "v:b:-")]]
+def _blood_markup(turn: Turn) -> InlineKeyboardMarkup:
+    groups = [turn.button(g, f"v:b:{g}") for g in BLOOD_GROUPS]
+    return InlineKeyboardMarkup(
+        [groups[:4], groups[4:], [turn.button(turn.tb("I don't know"), "v:b:-")]]
     )
-    await send_html(update, context, t(lang, "Your blood group, if you know it:"), markup)
-    return BLOOD
 
 
-async def on_blood_button(update: Update, context: Context) -> str:
-    await _answer(update)
-    lang = user_lang(context)
-    query = update.callback_query
-    match = _BLOOD.match(query.data or "") if query else None
-    if match is None or (match[1] != "-" and match[1] not in BLOOD_GROUPS):
-        return BLOOD
-    group = None if match[1] == "-" else match[1]
-    _draft(context)["blood_group"] = group
-    shown = group or tb(lang, "not known")
-    await edit_html(update, context, t(lang, "Blood group: {group}", group=shown))
-    return await _ask_consent(update, context)
+def pick_blood(turn: Turn, match: re.Match[str]) -> object:
+    picked = _BLOOD.match(match.string)
+    if picked is None or (picked[1] != "-" and picked[1] not in BLOOD_GROUPS):
+        return STAY
+    return None if picked[1] == "-" else picked[1]
 
 
-async def on_blood_text(update: Update, context: Context) -> str:
-    lang = user_lang(context)
-    try:
-        group = normalize_blood_group(update.effective_message.text or "")
-    except InvalidInput as exc:
-        await send_html(update, context, _error(lang, exc.reason))
-        return BLOOD
-    _draft(context)["blood_group"] = group
-    return await _ask_consent(update, context)
+async def echo_blood(turn: Turn, group: str | None) -> None:
+    """A pressed button is replaced by what it chose; a typed group needs no echo."""
+    if turn.update.callback_query is not None:
+        shown = group or turn.tb("not known")
+        await turn.edit(turn.t("Blood group: {group}", group=shown))
 
 
 # -- consent, summary, confirmation -------------------------------------------------------
 
 
-async def _ask_consent(update: Update, context: Context) -> str:
-    lang = user_lang(context)
-    text = t(
-        lang,
+async def ask_consent(turn: Turn) -> Reply:
+    text = turn.t(
         "<b>Step 6/6. Consent to the processing of your personal data</b>\n"
         "Under Decree 13/2023/NĐ-CP on personal data protection, the organiser of "
         "<b>{campaign}</b> will use your name, phone number, place and skills only to "
         "organise this campaign and to contact you about it. Your data is not shared for "
         "any other purpose. You can see or cancel your registrations with /cuatoi and "
         "erase your data at any time with /xoadulieu.\n\nDo you agree?",
-        campaign=_draft(context).get("campaign", ""),
+        campaign=turn.draft.get("campaign", ""),
     )
     markup = InlineKeyboardMarkup(
-        [[_button(tb(lang, "✅ I agree"), "v:c:y"), _button(tb(lang, "✖ I do not agree"), "v:c:n")]]
+        [
+            [
+                turn.button(turn.tb("✅ I agree"), "v:c:y"),
+                turn.button(turn.tb("✖ I do not agree"), "v:c:n"),
+            ]
+        ]
     )
-    await send_html(update, context, text, markup)
-    return CONSENT
+    return text, markup
 
 
 def _summary(lang: str, draft: dict[str, Any]) -> str:
-    skills = ", ".join(tb(lang, SKILL_LABELS[c]) for c in draft.get("skills", []) if c in SKILLS)
+    skills = _skill_names(lang, draft.get("skills", []))
     lines = [
         t(lang, "<b>Please check your registration</b>"),
         t(lang, "Campaign: {campaign}", campaign=draft.get("campaign", "")),
@@ -569,49 +438,43 @@ def _summary(lang: str, draft: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-async def on_consent(update: Update, context: Context) -> str | int:
-    await _answer(update)
-    lang = user_lang(context)
-    query = update.callback_query
-    if query is None or query.data not in ("v:c:y", "v:c:n"):
+async def on_consent(turn: Turn, match: re.Match[str]) -> Transition:
+    await turn.answer()
+    if match.string not in ("v:c:y", "v:c:n"):
         return CONSENT
-    if query.data == "v:c:n":
-        _clear_draft(context)
-        await edit_html(
-            update,
-            context,
-            t(lang, "Without your consent we cannot register you. Nothing was saved."),
+    if match.string == "v:c:n":
+        return await turn.end(
+            turn.t("Without your consent we cannot register you. Nothing was saved.")
         )
-        return END
-    draft = _draft(context)
-    draft["consent"] = True
-    await edit_html(
-        update,
-        context,
-        t(lang, "Thank you: you agreed to the processing of your personal data for this campaign."),
+    turn.draft["consent"] = True
+    await turn.edit(
+        turn.t("Thank you: you agreed to the processing of your personal data for this campaign.")
     )
-    markup = InlineKeyboardMarkup([[_button(tb(lang, "✅ Confirm"), "v:ok"), _stop_button(lang)]])
-    await send_html(update, context, _summary(lang, draft), markup)
-    return CONFIRM
+    return await turn.ask(CONFIRM)
 
 
-async def on_confirm(update: Update, context: Context) -> str | int:
-    await _answer(update)
-    if update.callback_query is None or update.callback_query.data != "v:ok":
+async def ask_confirm(turn: Turn) -> Reply:
+    markup = InlineKeyboardMarkup(
+        [[turn.button(turn.tb("✅ Confirm"), "v:ok"), turn.stop_button()]]
+    )
+    return _summary(turn.lang, turn.draft), markup
+
+
+async def on_confirm(turn: Turn, match: re.Match[str]) -> Transition:
+    if match.string.startswith("v:w:"):  # the last seat went: the waitlist question
+        return await on_waitlist(turn, match)
+    await turn.answer()
+    if match.string != "v:ok":
         return CONFIRM
-    return await _submit(update, context)
+    return await _submit(turn)
 
 
-async def _submit(update: Update, context: Context) -> str | int:
-    lang = user_lang(context)
-    user = update.effective_user
-    chat = update.effective_chat
-    draft = _draft(context)
+async def _submit(turn: Turn) -> Transition:
+    user, chat, draft = turn.update.effective_user, turn.update.effective_chat, turn.draft
+    missing = turn.t("Something is missing. Please start again with /dangky.")
     if user is None or "edition_id" not in draft:
-        _clear_draft(context)
-        await send_html(
-            update, context, t(lang, "Something is missing. Please start again with /dangky.")
-        )
+        FORM.clear(turn.context)
+        await turn.send(missing)
         return END
     form = RegistrationForm(
         full_name=draft.get("full_name", ""),
@@ -623,157 +486,136 @@ async def _submit(update: Update, context: Context) -> str | int:
         consent=bool(draft.get("consent")),
     )
     try:
-        async with write_session(_factory(context)) as session:
+        async with write_session(_factory(turn.context)) as session:
             result = await register_volunteer(
                 session,
                 int(draft["edition_id"]),
                 user.id,
                 form,
-                now=_now(context),
+                now=turn.now,
                 chat_id=chat.id if chat else user.id,
-                language=lang,
+                language=turn.lang,
                 accept_waitlist=bool(draft.get("waitlist")),
             )
     except InvalidInput:
-        _clear_draft(context)
-        await send_html(
-            update, context, t(lang, "Something is missing. Please start again with /dangky.")
-        )
+        FORM.clear(turn.context)
+        await turn.send(missing)
         return END
     campaign = draft.get("campaign", "")
     if result.outcome is Outcome.full:
-        markup = InlineKeyboardMarkup(
-            [
-                [
-                    _button(tb(lang, "✅ Join the waitlist"), "v:w:y"),
-                    _button(tb(lang, "✖ No, thanks"), "v:w:n"),
-                ]
-            ]
-        )
-        await edit_html(
-            update,
-            context,
-            t(
-                lang,
+        await turn.edit(
+            turn.t(
                 "The last place in <b>{campaign}</b> was just taken. Would you like to "
                 "join the waitlist?",
                 campaign=campaign,
             ),
-            markup,
+            _waitlist_markup(turn),
         )
         return WAITLIST
-    _clear_draft(context)
+    FORM.clear(turn.context)
     if result.outcome is Outcome.confirmed:
-        text = t(
-            lang,
+        text = turn.t(
             "✅ You are registered for <b>{campaign}</b>. Thank you! We will remind "
             "you the day before it starts. See /cuatoi to view or cancel.",
             campaign=campaign,
         )
     elif result.outcome is Outcome.waitlisted:
-        text = t(
-            lang,
+        text = turn.t(
             "🕒 You are on the waitlist for <b>{campaign}</b>, position {position}. "
             "We will tell you as soon as a place opens up.",
             campaign=campaign,
-            position=format_number(result.waitlist_position or 1, lang),
+            position=format_number(result.waitlist_position or 1, turn.lang),
         )
     elif result.outcome is Outcome.duplicate:
-        text = t(
-            lang,
-            "You are already registered for <b>{campaign}</b>. See /cuatoi.",
-            campaign=campaign,
+        text = turn.t(
+            "You are already registered for <b>{campaign}</b>. See /cuatoi.", campaign=campaign
         )
     else:
-        text = t(
-            lang, "Sorry, registration for <b>{campaign}</b> has just closed.", campaign=campaign
+        text = turn.t(
+            "Sorry, registration for <b>{campaign}</b> has just closed.", campaign=campaign
         )
-    await edit_html(update, context, text)
+    await turn.edit(text)
     return END
 
 
-# -- leaving the dialogue, and what does not fit a step -----------------------------------
-
-
-async def cmd_cancel(update: Update, context: Context) -> int:
-    await _answer(update)
-    lang = user_lang(context)
-    _clear_draft(context)
-    text = t(lang, "Registration stopped. Nothing was saved. You can start again with /dangky.")
-    if update.callback_query is not None:
-        await edit_html(update, context, text)
-    else:
-        await send_html(update, context, text)
-    return END
-
-
-def _started(draft: dict[str, Any]) -> dt.datetime | None:
-    try:
-        return dt.datetime.fromisoformat(str(draft["started_at"]))
-    except (KeyError, ValueError):
-        return None
+# -- the form -----------------------------------------------------------------------------
 
 
 def draft_expired(draft: dict[str, Any], now: dt.datetime) -> bool:
     """A form with no campaign, or started more than ``ABANDONED_AFTER`` ago."""
-    started = _started(draft)
-    return "edition_id" not in draft or started is None or now - started > ABANDONED_AFTER
+    try:
+        started = dt.datetime.fromisoformat(str(draft["started_at"]))
+    except (KeyError, ValueError):
+        return True
+    return "edition_id" not in draft or now - started > ABANDONED_AFTER
 
 
-Step = Callable[[Update, Context], Awaitable[Any]]
-
-
-def _guarded(step: Step) -> Step:
-    """Run a step only while its form is fresh (the check survives restarts, unlike
-    PTB's conversation timeout): an expired form is dropped and the dialogue ends."""
-
-    @functools.wraps(step)
-    async def run(update: Update, context: Context) -> Any:
-        if not draft_expired(_draft(context), _now(context)):
-            return await step(update, context)
-        await _answer(update)
-        _clear_draft(context)
-        await send_html(
-            update,
-            context,
-            t(
-                user_lang(context),
-                "This registration form has expired and was cleared. "
-                "Please start again with /dangky.",
+FORM = Form(
+    name=CONVERSATION_NAME,
+    draft_key=DRAFT,
+    prefix="v",
+    steps=[
+        Step(CHOOSE, buttons=r"^v:e:", on_button=on_pick, guarded=False),
+        Step(WAITLIST, buttons=r"^v:w:", on_button=on_waitlist),
+        Step(
+            NAME,
+            prompt=text_prompt(N_("<b>Step 1/6.</b> Your full name:")),
+            field="full_name",
+            parse=plain(clean_name),
+        ),
+        Step(
+            PHONE,
+            prompt=text_prompt(
+                N_(
+                    "<b>Step 2/6.</b> Your phone number (for example 0912 345 678 or "
+                    "+84 912 345 678):"
+                )
             ),
-        )
-        return END
-
-    return run
+            field="phone",
+            parse=plain(normalize_phone),
+        ),
+        Step(
+            COMMUNE,
+            prompt=text_prompt(N_("<b>Step 3/6.</b> Your commune or ward:")),
+            field="commune",
+            parse=plain(clean_place),
+        ),
+        Step(
+            DISTRICT,
+            prompt=text_prompt(N_("<b>Step 4/6.</b> Your district and province:")),
+            field="district",
+            parse=plain(clean_place),
+        ),
+        Step(
+            SKILLS_STEP,
+            prompt=text_prompt(SKILLS_PROMPT, _skills_markup),
+            buttons=r"^v:s:",
+            on_button=on_skill,
+            on_text=on_skill_text,
+        ),
+        Step(
+            BLOOD,
+            prompt=text_prompt(N_("Your blood group, if you know it:"), _blood_markup),
+            field="blood_group",
+            buttons=r"^v:b:",
+            pick=pick_blood,
+            parse=plain(normalize_blood_group),
+            save=echo_blood,
+        ),
+        Step(CONSENT, prompt=ask_consent, buttons=r"^v:c:", on_button=on_consent),
+        Step(CONFIRM, prompt=ask_confirm, buttons=r"^v:(ok$|w:)", on_button=on_confirm),
+    ],
+    cancel_text=N_("Registration stopped. Nothing was saved. You can start again with /dangky."),
+    expired=draft_expired,
+    expired_text=N_(
+        "This registration form has expired and was cleared. Please start again with /dangky."
+    ),
+)
 
 
 def purge_abandoned_forms(application: BotApplication) -> int:
     """Drop every expired form from user_data (and so from the persistence)."""
-    now = application.services.clock.now()
-    purged = 0
-    for data in application.user_data.values():
-        draft = data.get(DRAFT)
-        if isinstance(draft, dict) and draft_expired(draft, now):
-            data.pop(DRAFT, None)
-            purged += 1
-    return purged
-
-
-async def on_abandoned(update: Update, context: Context) -> None:
-    """A dialogue left half-way for hours: drop what was typed (data minimisation)."""
-    _clear_draft(context)
-
-
-async def on_use_buttons(update: Update, context: Context) -> None:
-    lang = user_lang(context)
-    await send_html(update, context, t(lang, "Please use the buttons above, or /huy to stop."))
-
-
-async def on_not_text(update: Update, context: Context) -> None:
-    lang = user_lang(context)
-    await send_html(
-        update, context, t(lang, "Please answer the question above with text, or /huy to stop.")
-    )
+    return FORM.purge_expired(application.user_data, application.services.clock.now())
 
 
 async def on_stale_button(update: Update, context: Context) -> None:
@@ -788,59 +630,11 @@ async def on_stale_button(update: Update, context: Context) -> None:
             )
 
 
-def registration_conversation(persistent: bool) -> ConversationHandler:  # type: ignore[type-arg]
-    text = filters.TEXT & ~filters.COMMAND
-    buttons_only = MessageHandler(text, on_use_buttons)
-    with warnings.catch_warnings():
-        # per_message=False is intended: the dialogue is per user and chat; its buttons
-        # are checked by state, so PTB's hint about tracking every message does not apply.
-        warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message")
-        return _conversation(text, buttons_only, persistent)
-
-
-def _conversation(
-    text: filters.BaseFilter, buttons_only: MessageHandler, persistent: bool
-) -> ConversationHandler:  # type: ignore[type-arg]
-    return ConversationHandler(
-        entry_points=[
-            CommandHandler(["dangky", "register"], cmd_register, filters=filters.ChatType.PRIVATE)
-        ],
-        states={
-            CHOOSE: [CallbackQueryHandler(on_pick, pattern=r"^v:e:"), buttons_only],
-            WAITLIST: [CallbackQueryHandler(_guarded(on_waitlist), pattern=r"^v:w:"), buttons_only],
-            NAME: [MessageHandler(text, _guarded(on_name))],
-            PHONE: [MessageHandler(text, _guarded(on_phone))],
-            COMMUNE: [MessageHandler(text, _guarded(on_commune))],
-            DISTRICT: [MessageHandler(text, _guarded(on_district))],
-            SKILLS_STEP: [
-                CallbackQueryHandler(_guarded(on_skill), pattern=r"^v:s:"),
-                MessageHandler(text, _guarded(on_skill_text)),
-            ],
-            BLOOD: [
-                CallbackQueryHandler(_guarded(on_blood_button), pattern=r"^v:b:"),
-                MessageHandler(text, _guarded(on_blood_text)),
-            ],
-            CONSENT: [CallbackQueryHandler(_guarded(on_consent), pattern=r"^v:c:"), buttons_only],
-            ConversationHandler.TIMEOUT: [TypeHandler(Update, on_abandoned)],
-            CONFIRM: [
-                CallbackQueryHandler(_guarded(on_confirm), pattern=r"^v:ok$"),
-                CallbackQueryHandler(_guarded(on_waitlist), pattern=r"^v:w:"),
-                buttons_only,
-            ],
-        },
-        fallbacks=[
-            CommandHandler(["huy", "cancel"], cmd_cancel),
-            CallbackQueryHandler(cmd_cancel, pattern=r"^v:q$"),
-            MessageHandler(
-                filters.ChatType.PRIVATE & ~filters.COMMAND & ~filters.StatusUpdate.ALL,
-                on_not_text,
-            ),
-        ],
-        allow_reentry=True,
-        conversation_timeout=ABANDONED_AFTER,
-        name=CONVERSATION_NAME,
-        persistent=persistent,
+def registration_conversation(persistent: bool) -> ConversationHandler[Any]:
+    entry = CommandHandler(
+        ["dangky", "register"], FORM.entry(start), filters=filters.ChatType.PRIVATE
     )
+    return FORM.handler([entry], persistent=persistent, timeout=ABANDONED_AFTER)
 
 
 # -- /cuatoi: my registrations ------------------------------------------------------------
@@ -987,7 +781,7 @@ async def on_erase_button(update: Update, context: Context) -> None:
 
     async with write_session(_factory(context)) as session:
         result = await erase_personal_data(session, user.id, now=_now(context))
-    _clear_draft(context)
+    FORM.clear(context)
     if result.anonymised == 0:
         text = t(lang, "We hold no volunteer registration data about you. Nothing to erase.")
     else:

@@ -55,7 +55,7 @@ def check_draft(draft: EditionDraft, now: dt.datetime) -> None:
     if not draft.name.strip() or len(draft.name) > NAME_MAX:
         raise InvalidInput("edition_name")
     if len(draft.description) > DESCRIPTION_MAX:
-        raise InvalidInput("too_long")
+        raise InvalidInput("text_too_long")
     starts, ends = _aware(draft.starts_at), _aware(draft.ends_at)
     if ends < starts:
         raise InvalidInput("ends_before_start")
@@ -227,7 +227,7 @@ async def update_edition(
     if "description" in changes:
         description = str(changes["description"]).strip()
         if len(description) > DESCRIPTION_MAX:
-            raise InvalidInput("too_long")
+            raise InvalidInput("text_too_long")
         edition.description = description
     if "place" in changes:
         edition.place = str(changes["place"]).strip()[:200]

@@ -1,13 +1,17 @@
 """Checks of what a volunteer types: phone numbers (Vietnamese formats), names, places.
 
 Every check returns the cleaned value or raises :class:`InvalidInput` carrying a
-reason code; handlers turn the code into a translated message.
+reason code and the translatable message the form engine shows before asking again.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from typing import ClassVar
+
+from bot import forms
+from bot.i18n import N_
 
 NAME_MAX = 100
 PLACE_MAX = 100
@@ -30,12 +34,41 @@ SKILLS: tuple[str, ...] = (
 )
 
 
-class InvalidInput(ValueError):
-    """What the user typed does not fit; ``reason`` is a code the handlers translate."""
+class InvalidInput(forms.InvalidInput):
+    """What a volunteer or a coordinator typed does not fit; ``reason`` is a code."""
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+    messages: ClassVar[dict[str, str]] = {
+        "empty": N_("That was empty. Please type your answer."),
+        "too_long": N_("That is too long (at most 100 characters). Please shorten it."),
+        "name_short": N_("Please type your full name (family name and given name)."),
+        "name_digits": N_("A name cannot contain digits. Please type your full name."),
+        "name_chars": N_("Please use only letters in your name."),
+        "place_short": N_("Please type the name of the place in letters."),
+        "phone_empty": N_("Please type your phone number."),
+        "phone_chars": N_(
+            "A phone number has only digits (spaces and dots are fine), for example "
+            "0912 345 678 or +84 912 345 678."
+        ),
+        "phone_format": N_(
+            "That is not a Vietnamese phone number. A mobile number has 10 digits and starts "
+            "with 03, 05, 07, 08 or 09 (or +84 without the 0), for example 0912 345 678."
+        ),
+        "phone_foreign": N_("Please give a Vietnamese phone number (0… or +84…)."),
+        "blood_group": N_("Please choose a blood group with the buttons (or type e.g. O+, AB-)."),
+        # campaigns (coordinators)
+        "date_format": N_(
+            "Please type a date as dd/mm/yyyy, with a time if needed: 25/12/2026 07:30."
+        ),
+        "date_invalid": N_("That date does not exist. Please check the day and month."),
+        "ends_before_start": N_("The end must be after the start. Please type the end again."),
+        "in_the_past": N_("That is in the past. Please type a date to come."),
+        "capacity": N_("Please type a number of places (1 to 100000), or 0 for no limit."),
+        "capacity_below_confirmed": N_(
+            "More volunteers are already registered than that. Please type a larger number."
+        ),
+        "edition_name": N_("Please type a name of at most 200 characters."),
+        "text_too_long": N_("That is too long. Please shorten it."),
+    }
 
 
 def normalize_phone(raw: str) -> str:
