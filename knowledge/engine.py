@@ -759,11 +759,10 @@ class Engine:
         return None
 
     def _unknown_subject(self, q: Query, words: list[str]) -> bool:
-        """Whether an unnamed agency is the subject of the question: named first, the
-        question not asking who leads or coordinates, and either a look-alike of a named
-        agency (Bộ Y tế ~ Sở Y tế) or no word of the base ("bộ phận" is one)."""
-        if {"lead", "coordinate"} & set(q.intents):
-            return False
+        """Whether an unnamed agency is the subject of the question: named first (also
+        "Bộ Xây dựng phối hợp gì": what it coordinates is its duty), and either a
+        look-alike of a named agency (Bộ Y tế ~ Sở Y tế) or no word of the base ("bộ
+        phận" is one)."""
         free = [t.f for t in q.free or []]
         start = free.index(words[0]) if words[0] in free else -1
         if start < 0 or any(w not in self.lexicon.stopwords_vi for w in free[:start]):

@@ -160,3 +160,18 @@ def test_a_base_without_the_file_loads_and_answers(broken: Path) -> None:
     assert kb.changes == []
     answer = Engine(kb).answer("Ban Dân vận TW làm gì")
     assert "Hiện nay:" not in answer.text and not answer.refused
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Bo Xay dung phoi hop gi",
+        "So Nong nghiep va Moi truong Lai Chau chu tri gi",
+        "Ministry of Construction coordinates what?",
+    ],
+)
+def test_a_body_of_today_without_predecessor_is_refused_whatever_is_asked(
+    engine: Engine, question: str
+) -> None:
+    """Leading or coordinating asked about a body the documents never name: no other's duty."""
+    assert engine.answer(question).refused
