@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -302,9 +303,10 @@ async def on_error(update: object, context: Context) -> None:
     except Exception:  # the services themselves may be what failed
         lang = "vi"
     text = t(lang, "Sorry, something went wrong on my side. Please try again in a moment.")
-    try:
-        if update.callback_query is not None:
+    if update.callback_query is not None:
+        with contextlib.suppress(TelegramError):  # the handler may have answered it
             await update.callback_query.answer()
+    try:
         if update.effective_chat is not None:
             await context.bot.send_message(update.effective_chat.id, text)
     except TelegramError as exc:

@@ -96,6 +96,8 @@ def make_engine(
         path.parent.mkdir(parents=True, exist_ok=True)
     if parsed.get_backend_name() == "postgresql":
         kwargs.setdefault("pool_pre_ping", True)
+    # Bound values are people's names, phones, places: never in errors or SQL logs.
+    kwargs.setdefault("hide_parameters", True)
     engine = create_async_engine(parsed, echo=echo, **kwargs)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _on_sqlite_connect(sqlite_foreign_keys))

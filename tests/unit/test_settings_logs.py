@@ -88,3 +88,25 @@ def test_webhook_mode_needs_a_well_formed_secret() -> None:
     with pytest.raises(ValidationError, match="WEBHOOK_SECRET"):
         make(webhook_url="https://bot.example.org/hook", webhook_secret="x" * 257)
     assert make(webhook_secret="only-used-with-a-webhook").webhook_url is None
+
+
+def test_library_log_arguments_are_hidden_but_the_line_stays() -> None:
+    from bot.logs import LibraryPayloadFilter
+
+    def render(name: str, msg: object, *args: object) -> str:
+        record = logging.LogRecord(name, logging.DEBUG, __file__, 1, msg, args, None)
+        LibraryPayloadFilter().filter(record)
+        return record.getMessage()
+
+    payload = {"chat_id": 1, "text": "Phạm Thị Bí Mật 0987654321"}
+    line = render("telegram.ext.ExtBot", "Calling `%s` with `%s`", "sendMessage", payload)
+    assert line == "Calling `sendMessage` with `[hidden]`"
+    assert render("sqlalchemy.engine.Engine", "[%s] %r", "cached", ("Lan", 7)) == (
+        "[[hidden]] '[hidden]'"
+    )
+    assert (
+        render("telegram.ext.Updater", "Getting updates: %s", [3, 4]) == "Getting updates: [3, 4]"
+    )
+    assert render("telegram", payload) == "<dict: [hidden]>"
+    # the bot's own loggers are left alone (they log ids and counts only)
+    assert render("bot.volunteers", "registration %s saved", 12) == "registration 12 saved"

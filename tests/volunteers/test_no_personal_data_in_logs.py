@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import text
 
 from bot.clock import VN_TZ, ManualClock
 from bot.db.engine import Database, write_session
 from bot.logs import configure_logging
 from bot.volunteers.registrations import cancel_registration, erase_personal_data, register
 from bot.volunteers.reports import export_csv
+from handlers import volunteers
+from tests.harness import BotHarness, with_database
 from tests.volunteers.helpers import COORDINATOR, form, open_edition, seed_agencies
 
 SECRET_NAME = "Phạm Thị Bí Mật"
@@ -61,3 +65,87 @@ async def test_personal_data_not_logged(
     text = "\n".join(messages)
     for secret in (SECRET_NAME, SECRET_PHONE, "+84987654321", SECRET_PLACE, "Nậm Loỏng"):
         assert secret not in text
+
+
+# -- end to end: a registration whose final write fails, at DEBUG ---------------------------
+
+CAMPAIGN = "Hiến máu tình nguyện — đợt 1"
+SECRET_DISTRICT = "Huyện Kín Đáo"
+SECRET_FIRST_NAME = "Giấu"
+
+
+@pytest.fixture
+def bot_log() -> Iterator[io.StringIO]:
+    """Exactly what the bot writes to its log at DEBUG (its own handler and filters)."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    out = io.StringIO()
+    configure_logging("DEBUG", stream=out)
+    try:
+        yield out
+    finally:
+        for handler in list(root.handlers):
+            root.removeHandler(handler)
+        for handler in handlers:
+            root.addHandler(handler)
+        root.setLevel(level)
+
+
+async def _break_registrations(database: Database) -> None:
+    """The registrations table disappears: the next INSERT into it fails."""
+    async with database.engine.begin() as conn:
+        await conn.execute(
+            text("ALTER TABLE volunteer_registrations RENAME TO volunteer_registrations_gone")
+        )
+
+
+async def test_failing_registration_at_debug_logs_no_personal_data(
+    database: Database, db_url: str, clock: ManualClock, bot_log: io.StringIO
+) -> None:
+    await seed_agencies(database.session_factory, clock.now())
+    await open_edition(database.session_factory, clock.now(), capacity=30)
+    async with BotHarness.start(
+        clock=clock,
+        database_url=db_url,
+        areas=[with_database(database), volunteers.register],
+    ) as bot:
+        lan = bot.chat(first_name=SECRET_FIRST_NAME)
+        await lan.send("/dangky")
+        await lan.reply()
+        await lan.press(CAMPAIGN)
+        await lan.edit()
+        await lan.reply()
+        for answer in (SECRET_NAME, SECRET_PHONE, SECRET_PLACE, SECRET_DISTRICT):
+            await lan.send(answer)
+            await lan.reply()
+        await lan.press("Hiến máu")
+        await lan.edit()
+        await lan.press("Xong")
+        await lan.edit()
+        await lan.reply()  # blood group
+        await lan.press("AB-")
+        await lan.edit()
+        await lan.reply()  # consent
+        await lan.press("Tôi đồng ý")
+        await lan.edit()
+        summary = await lan.reply()
+        assert SECRET_PLACE in summary.text and "AB-" in summary.text
+        await _break_registrations(database)
+        await lan.press("Xác nhận")
+        apology = await lan.reply()
+        assert "Xin lỗi" in apology.text and "volunteer_registrations" not in apology.text
+    log_text = bot_log.getvalue()
+    assert "Processing update" in log_text, "the log ran at DEBUG"
+    assert "volunteer_registrations" in log_text, "the database error was logged"
+    for secret in (
+        SECRET_NAME,
+        SECRET_PHONE,
+        "987654321",
+        "0987 654 321",
+        SECRET_PLACE,
+        "Nậm Loỏng",
+        SECRET_DISTRICT,
+        SECRET_FIRST_NAME,
+        "AB-",
+    ):
+        assert secret not in log_text, secret
