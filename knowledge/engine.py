@@ -248,6 +248,9 @@ class Engine:
                 ):
                     self._section_titles.append((doc_id, sec.code, title))
         self.document_numbers = DocumentNumbers(kb)
+        # Duties in document order (KL 44, QĐ 895, the local plans), for lists.
+        doc_order = {d: i for i, d in enumerate(kb.documents)}
+        self._tasks_in_order = sorted(kb.tasks.values(), key=lambda t: doc_order[t.document])
         # Names of the documents and of their kinds, to take out of a listing question.
         names = {" ".join(key) for key in self.document_table.entries}
         names |= {" ".join(folded_key(d.kind, self.lexicon)) for d in kb.documents.values()}
@@ -566,7 +569,7 @@ class Engine:
                 ):
                     return self.agency_overview(primary, a.lang, None, docs)
             return None  # "KL 44 gồm gì": answered further on
-        ids = listing.select(self.kb, flt)
+        ids = listing.select(self.kb, flt, self._tasks_in_order)
         tasks = [self.kb.tasks[t] for t in ids]
         if reading.unit == "sections" and reading.count:
             head = listing_text.section_header(self.kb, flt, tasks, a.lang)

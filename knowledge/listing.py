@@ -68,7 +68,7 @@ _KINDS: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = (
     ),
     (re.compile(r"\b(thuong xuyen|ongoing|lien tuc|continuous)\b"), frozenset({"ongoing"})),
     (
-        re.compile(r"\b(hang nam|moi nam|yearly|annual|annually|every year)\b"),
+        re.compile(r"\b(hang nam|moi nam|yearly|annual|annually|every year|each year)\b"),
         frozenset({"yearly"}),
     ),
     (
@@ -195,6 +195,12 @@ FRAME_WORDS = frozenset(
         "currently",
         "take",
         "part",
+        "repeated",
+        "repeat",
+        "done",
+        "carried",
+        "held",
+        "each",
         "participate",
         "participates",
         "involved",
@@ -363,10 +369,11 @@ def select(kb: KnowledgeBase, flt: TaskFilter, tasks: list[Task] | None = None) 
     """Ids of the duties that meet every restriction of ``flt``, in document order."""
     out = []
     today = flt.today
-    order = {doc: i for i, doc in enumerate(kb.documents)}
-    pool = tasks if tasks is not None else kb.tasks.values()
-    # Document order (KL 44, QĐ 895, then the local plans), each in its own order.
-    for task in sorted(pool, key=lambda t: order.get(t.document, len(order))):
+    if tasks is None:
+        # Document order (KL 44, QĐ 895, then the local plans), each in its own order.
+        order = {doc: i for i, doc in enumerate(kb.documents)}
+        tasks = sorted(kb.tasks.values(), key=lambda t: order.get(t.document, len(order)))
+    for task in tasks:
         if flt.documents is not None and task.document not in flt.documents:
             continue
         if flt.appendix and not is_appendix(task):
