@@ -43,11 +43,12 @@ from telegram.ext import (
     filters,
 )
 
-from bot import lifecycle
+from bot import lifecycle, metrics
 from bot.clock import SYSTEM_CLOCK, Clock
 from bot.context import CONTEXT_TYPES, BotApplication, CommandSpec, Services
 from bot.db.persistence import DatabasePersistence
 from bot.i18n import N_, compile_catalogs, tb
+from bot.metrics import Metrics
 from bot.replica import Lease, SoloLease, install_stop_signals, serve_replicated
 from bot.settings import Settings
 from bot.updates import PerChatUpdateProcessor
@@ -158,6 +159,9 @@ def build_application(
     if settings.rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     application: BotApplication = builder.build()  # type: ignore[assignment]
+    processor = application.update_processor
+    if isinstance(processor, PerChatUpdateProcessor):  # per-handler counts and latency
+        processor.observers.append(services.metrics.observe_update)
     wire(application, AREAS if areas is None else areas)
     return application
 
@@ -172,6 +176,9 @@ def wire(application: BotApplication, areas: list[Register]) -> None:
     # and closed after every feature's shut-down hook.
     application.services.startup.insert(0, lifecycle.open_database)
     application.services.shutdown.insert(0, lifecycle.close_database)
+    # Then /metrics and /healthz (bot/metrics.py), which read the outbox at each scrape.
+    application.services.startup.insert(1, metrics.start_metrics)
+    application.services.shutdown.insert(1, metrics.stop_metrics)
 
     # Group -1 (runs first, then processing goes on): any command ends a pending prompt
     # (a bare /coquan waits for an agency name; /hoi afterwards must not be taken as one).
@@ -212,8 +219,10 @@ def wire(application: BotApplication, areas: list[Register]) -> None:
         MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, common.on_other_message)
     )
 
-    # Errors: logged with secrets redacted; the user gets an apology, never a traceback.
+    # Errors: logged with secrets redacted; the user gets an apology, never a traceback;
+    # each is counted for /metrics.
     application.add_error_handler(common.on_error)
+    application.add_error_handler(metrics.count_error)
 
 
 async def _post_init(application: BotApplication) -> None:  # type: ignore[override]
@@ -262,13 +271,25 @@ async def run_polling(settings: Settings) -> None:
     stop = asyncio.Event()
     install_stop_signals(stop)
     lease = Lease(settings.database_url) if settings.replicated else SoloLease()
+    # One /metrics and /healthz for the process: a standby answers too ("standby").
+    process_metrics = Metrics(process_level=True)
+    process_metrics.set_role("standby")
+    await process_metrics.serve(settings.metrics_listen, settings.metrics_port)
 
     def build() -> BotApplication:  # on each takeover: the knowledge base as it is now
-        return build_application(settings, services=load_services(settings), replica=True)
+        services = load_services(settings)
+        services.metrics = process_metrics
+        return build_application(settings, services=services, replica=True)
+
+    def on_active(active: bool) -> None:
+        process_metrics.set_role("active" if active else "standby")
 
     if settings.replicated:
         log.info("replica mode: one active replica, the others on standby")
-    await serve_replicated(lease, build, stop)
+    try:
+        await serve_replicated(lease, build, stop, on_active=on_active)
+    finally:
+        await process_metrics.close()
 
 
 async def start_polling(application: BotApplication, *, poll_timeout: int = 10) -> None:

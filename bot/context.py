@@ -30,6 +30,7 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, Job
 from bot.callbacks import Resolver
 from bot.clock import SYSTEM_CLOCK, Clock
 from bot.i18n import normalize_lang
+from bot.metrics import Metrics
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -98,6 +99,8 @@ class Services:
     progress_entry: ProgressEntry | None = None
     digest_registrations: RegistrationsHook | None = None
     curation: CurationState = field(default_factory=CurationState)
+    #: counters and gauges for /metrics (one per process in production: bot.app)
+    metrics: Metrics = field(default_factory=Metrics)
     #: True when the core opened ``db`` itself (then it also disposes of it)
     owns_db: bool = False
     #: TEMPORARY (issue 11): string-keyed objects of features not yet moved to the typed

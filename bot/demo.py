@@ -116,6 +116,7 @@ async def run_demo(
         telegram_base_file_url=None,
         webhook_url=None,
         database_url=database_url,
+        metrics_port=0,  # the demo serves no /metrics (it may run beside a real bot)
     )
     config = Settings(_env_file=None, **base)  # type: ignore[call-arg]
     lang = config.default_language

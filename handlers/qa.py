@@ -129,6 +129,7 @@ async def answer_question(update: Update, context: Context, text: str) -> None:
         return
     engine = services(context).engine
     answer = engine.answer(question, lang=chosen_lang(context))
+    services(context).metrics.count_answer(answer.refused, bool(answer.suggestions))
     remember_answer_lang(context, answer.lang)
     if answer.listing is not None and answer.listing.pages > 1 and context.chat_data is not None:
         context.chat_data[LIST_KEY] = answer.listing.to_state()

@@ -1,22 +1,31 @@
 """The systemd unit in deploy/ starts the bot: its ExecStart, Environment and
 WorkingDirectory are read from the file and run (the install prefix /opt/kl44-bot
 mapped to this checkout), against the local Bot API emulator. The bot answers a user,
-then stops cleanly on the unit's KillSignal within TimeoutStopSec."""
+its health check says it is active, then it stops cleanly on the unit's KillSignal
+within TimeoutStopSec."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shlex
 import signal
 import sys
+import urllib.request
 from pathlib import Path
 
 from emulator import Emulator
+from tests.harness import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 UNIT = ROOT / "deploy" / "kl44-bot.service"
 PREFIX = "/opt/kl44-bot"
+
+
+def get_json(url: str) -> dict[str, object]:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return dict(json.loads(response.read()))
 
 
 def read_unit() -> dict[str, list[str]]:
@@ -50,7 +59,12 @@ async def test_the_unit_starts_the_bot_and_stops_it_cleanly(tmp_path: Path) -> N
 
     emulator = await Emulator().start()
     # What the operator puts in EnvironmentFile=/etc/kl44-bot/env:
-    env.update(TELEGRAM_BOT_TOKEN=emulator.token, TELEGRAM_BASE_URL=emulator.base_url)
+    port = free_port()
+    env.update(
+        TELEGRAM_BOT_TOKEN=emulator.token,
+        TELEGRAM_BASE_URL=emulator.base_url,
+        METRICS_PORT=str(port),
+    )
     process = await asyncio.create_subprocess_exec(
         *command,
         cwd=workdir,
@@ -63,6 +77,8 @@ async def test_the_unit_starts_the_bot_and_stops_it_cleanly(tmp_path: Path) -> N
         lan = emulator.private_chat(None, "Lan")
         await lan.send("ai chu tri ra soat luat hoat dong chu thap do")
         assert (await lan.reply(timeout=30)).text.startswith("Chủ trì: Bộ Nội vụ")
+        health = await asyncio.to_thread(get_json, f"http://127.0.0.1:{port}/healthz")
+        assert health["status"] == "ok" and health["role"] == "active"
 
         assert unit["KillSignal"] == ["SIGTERM"]
         process.send_signal(signal.SIGTERM)

@@ -8,10 +8,12 @@ once-a-second save): the restarted bot takes that step again, nothing typed is l
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sys
 import time
+import urllib.request
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -24,6 +26,7 @@ from bot.db.engine import open_database, read_session
 from bot.db.models_volunteers import VolunteerRegistration
 from emulator import ChatHandle, Emulator
 from tests.e2e.test_volunteers import open_form
+from tests.harness import free_port
 from tests.volunteers.helpers import open_edition, seed_agencies
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,9 +34,10 @@ FAILOVER_BUDGET = 15.0
 
 
 class Replica:
-    def __init__(self, name: str, process: asyncio.subprocess.Process) -> None:
+    def __init__(self, name: str, process: asyncio.subprocess.Process, port: int) -> None:
         self.name = name
         self.process = process
+        self.port = port
         self.lines: list[str] = []
         self.active = asyncio.Event()
         self._reader = asyncio.create_task(self._read())
@@ -45,6 +49,22 @@ class Replica:
             self.lines.append(line)
             if "this replica is now active" in line:
                 self.active.set()
+
+    async def role(self) -> str:
+        """What the replica's /healthz says it is (active, standby)."""
+
+        def get() -> str:
+            url = f"http://127.0.0.1:{self.port}/healthz"
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return str(json.loads(response.read())["role"])
+
+        return await asyncio.to_thread(get)
+
+    async def role_is(self, role: str) -> bool:
+        try:
+            return await self.role() == role
+        except OSError:  # not listening yet
+            return False
 
     def kill(self) -> None:
         os.kill(self.process.pid, signal.SIGKILL)
@@ -60,32 +80,34 @@ class Replica:
         await self._reader
 
 
-@asynccontextmanager
-async def replicas(emulator: Emulator, url: str, count: int = 2) -> AsyncIterator[list[Replica]]:
+async def start_replica(emulator: Emulator, url: str, name: str) -> Replica:
+    """``python -m bot run`` as the systemd unit or the container would start it."""
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
     env.update(
         TELEGRAM_BOT_TOKEN=emulator.token,
         TELEGRAM_BASE_URL=emulator.base_url,
         DATABASE_URL=url,
-        REPLICA_MODE="on",
-        METRICS_PORT="0",
+        METRICS_PORT=str(port),
         SCHEDULER_ENABLED="false",
         LOG_LEVEL="INFO",
     )
+    process = await asyncio.create_subprocess_exec(
+        *(sys.executable, "-m", "bot", "run"),
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    return Replica(name, process, port)
+
+
+@asynccontextmanager
+async def replicas(emulator: Emulator, url: str, count: int = 2) -> AsyncIterator[list[Replica]]:
     started: list[Replica] = []
     try:
         for i in range(count):
-            process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "bot",
-                "run",
-                cwd=ROOT,
-                env=env,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.STDOUT,
-            )
-            started.append(Replica(f"replica-{i}", process))
+            started.append(await start_replica(emulator, url, f"replica-{i}"))
             if i == 0:  # the first one becomes active before the second starts
                 await asyncio.wait_for(started[0].active.wait(), timeout=60)
         yield started
@@ -130,6 +152,9 @@ async def test_kill_the_active_replica_mid_conversation(postgres_url_factory) ->
         async with replicas(emulator, url) as (first, second):
             await emulator.wait_polling(timeout=30)
             assert not second.active.is_set()  # the second one stands by
+            await until(lambda: bool(second.lines), 30)
+            assert await first.role() == "active"
+            await until(lambda: second.role_is("standby"), 30)
 
             tom = emulator.private_chat(None, "Tom")
             await tom.send("/lang en")
@@ -148,7 +173,7 @@ async def test_kill_the_active_replica_mid_conversation(postgres_url_factory) ->
             await lan.send("Phường Tân Phong")  # typed while nobody is active
             assert "Bước 4/6" in (await lan.reply(timeout=FAILOVER_BUDGET + 10)).text
             failover = time.monotonic() - killed_at
-            assert second.active.is_set()
+            assert second.active.is_set() and await second.role() == "active"
             assert failover < FAILOVER_BUDGET, f"failover took {failover:.1f} s"
             print(f"\nfailover: first reply from the standby {failover:.1f} s after kill -9")
 
