@@ -90,7 +90,9 @@ def main_run(args: list[str]) -> int:
 
         return main_demo([])
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-    configure_logging(settings.log_level, secrets=[settings.token, secret])
+    configure_logging(
+        settings.log_level, secrets=[settings.token, secret], fmt=settings.log_format
+    )
     from bot.app import run
     from knowledge.loader import KnowledgeError
 

@@ -16,7 +16,9 @@ The bot's own loggers (bot, handlers, scheduler, knowledge) log ids and counts o
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
+import json
 import logging
 import re
 import sys
@@ -59,6 +61,27 @@ class RedactingFormatter(logging.Formatter):
         return self.redact(super().format(record))
 
 
+class JsonFormatter(RedactingFormatter):
+    """One JSON object per line (LOG_FORMAT=json): time, level, logger, message, and the
+    exception with its traceback as one string field; secrets redacted as in text."""
+
+    def __init__(self, secrets: Iterable[str | None] = ()) -> None:
+        super().__init__("%(message)s", secrets)
+
+    def format(self, record: logging.LogRecord) -> str:
+        event: dict[str, object] = {
+            "time": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(
+                timespec="milliseconds"
+            ),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": self.redact(record.getMessage()),
+        }
+        if record.exc_info:
+            event["exception"] = self.redact(self.formatException(record.exc_info))
+        return json.dumps(event, ensure_ascii=False)
+
+
 def _is_library(name: str) -> bool:
     return any(name == lib or name.startswith(lib + ".") for lib in LIBRARY_LOGGERS)
 
@@ -96,15 +119,21 @@ class LibraryPayloadFilter(logging.Filter):
 
 
 def configure_logging(
-    level: str = "INFO", secrets: Iterable[str | None] = (), stream: TextIO | None = None
+    level: str = "INFO",
+    secrets: Iterable[str | None] = (),
+    stream: TextIO | None = None,
+    fmt: str = "text",
 ) -> None:
     """Root logging to stderr with secrets redacted and library payloads hidden; quiet
-    the chatty HTTP libraries."""
+    the chatty HTTP libraries. ``fmt``: "text" or "json" (one object per line)."""
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.addFilter(LibraryPayloadFilter())
-    handler.setFormatter(
-        RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets)
-    )
+    formatter: logging.Formatter
+    if fmt == "json":
+        formatter = JsonFormatter(secrets)
+    else:
+        formatter = RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets)
+    handler.setFormatter(formatter)
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)

@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     webhook_secret: SecretStr | None = None
     log_level: str = "INFO"
+    # "text" (one readable line per event) or "json" (one JSON object per line).
+    log_format: Literal["text", "json"] = "text"
     # Throttle outgoing requests to Telegram's limits (PTB AIORateLimiter: ~30/s overall,
     # 20/min per group, retries on 429). Off only for measurements against the emulator.
     rate_limit: bool = True
