@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,7 @@ from handlers.context import (
 )
 from handlers.render import render_answer, shorten
 from knowledge.normalize import clean_input
+from knowledge.when import ZONE
 
 if TYPE_CHECKING:
     from knowledge.answer import Answer
@@ -40,6 +42,10 @@ FOLLOW_UPS: list[tuple[str, str]] = [
 ANSWER_LANG_KEY = "answer_lang"
 # The chat's last list answer (knowledge.listing.Listing.to_state()), for its page buttons.
 LIST_KEY = "qa_list"
+# What a follow-up ("còn phối hợp?", "thế còn Sở Y tế?") may refer to: Engine.remember() of
+# the chat's last answer and when it was given; kept in chat_data (persisted) for a while.
+LAST_KEY = "qa_last"
+FOLLOW_UP_FOR = dt.timedelta(minutes=30)
 TASK_INTENTS = frozenset(intent for intent, _ in FOLLOW_UPS)
 
 
@@ -102,6 +108,23 @@ def answer_lang(context: Context) -> str:
     return normalize_lang(data.get(ANSWER_LANG_KEY)) or user_lang(context)
 
 
+def last_answer(context: Context, now: dt.datetime) -> object:
+    """The chat's last answer, for a follow-up, if it is recent enough."""
+    kept = (context.chat_data or {}).get(LAST_KEY)
+    if not isinstance(kept, dict):
+        return None
+    try:
+        at = dt.datetime.fromisoformat(str(kept.get("at")))
+    except ValueError:
+        return None
+    return kept.get("ctx") if dt.timedelta(0) <= now - at <= FOLLOW_UP_FOR else None
+
+
+def keep_last_answer(context: Context, now: dt.datetime, kept: object) -> None:
+    if context.chat_data is not None and kept is not None:
+        context.chat_data[LAST_KEY] = {"at": now.isoformat(), "ctx": kept}
+
+
 async def reply_answer(
     update: Update,
     context: Context,
@@ -127,9 +150,14 @@ async def answer_question(update: Update, context: Context, text: str) -> None:
             ),
         )
         return
-    engine = services(context).engine
-    answer = engine.answer(question, lang=chosen_lang(context))
-    services(context).metrics.count_answer(answer.refused, bool(answer.suggestions))
+    svc = services(context)
+    engine, now = svc.engine, svc.clock.now()
+    previous = last_answer(context, now)
+    answer = engine.answer(
+        question, lang=chosen_lang(context), today=now.astimezone(ZONE).date(), previous=previous
+    )
+    svc.metrics.count_answer(answer.refused, bool(answer.suggestions))
+    keep_last_answer(context, now, engine.remember(question, answer, previous))
     remember_answer_lang(context, answer.lang)
     if answer.listing is not None and answer.listing.pages > 1 and context.chat_data is not None:
         context.chat_data[LIST_KEY] = answer.listing.to_state()

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from rapidfuzz.distance import Levenshtein
 
-from knowledge import compose, compound, doc_facts, listing, listing_text
+from knowledge import compose, compound, doc_facts, follow_up, listing, listing_text
 from knowledge.analyze import Tok, analyze, folded_key
 from knowledge.analyze import words as split_words
 from knowledge.answer import Answer, Source, Suggestion
@@ -275,13 +275,25 @@ class Engine:
     # ----------------------------------------------------------------- public
 
     def answer(
-        self, question: str, lang: str | None = None, today: dt.date | None = None
+        self,
+        question: str,
+        lang: str | None = None,
+        today: dt.date | None = None,
+        previous: object = None,
     ) -> Answer:
         """Answer one question. ``today`` (default: the current day in Asia/Ho_Chi_Minh)
-        is the day questions about time ("đã quá hạn chưa") are answered for."""
+        is the day questions about time ("đã quá hạn chưa") are answered for;
+        ``previous`` is ``remember()`` of the chat's last answer, against which a
+        follow-up ("còn phối hợp?", "thế còn Sở Y tế?") is read."""
         text = clean_input(question)
         query = self.reader.read(text) if text else None
         lang = lang or (query.lang if query else "vi")
+        if query is not None and previous is not None:
+            resolved = follow_up.resolve(self, query, previous, lang, today or local_today())
+            if isinstance(resolved, str):
+                return self.answer(resolved, lang, today)
+            if resolved is not None:
+                return resolved
         if query is None or not (
             query.content or query.agencies or query.documents or query.refs or query.levels
         ):
@@ -471,6 +483,14 @@ class Engine:
         )
 
     # ---------------------------------------------------------------- listing
+
+    def remember(
+        self, question: str, answer: Answer, previous: object = None
+    ) -> dict[str, object] | None:
+        """What a follow-up to this answer may refer to (plain data the bot keeps per
+        chat and passes back as ``answer(previous=…)``); None for a refusal. ``previous``
+        is what was kept before this question (a follow-up is kept as what it stood for)."""
+        return follow_up.remember(self, clean_input(question), answer, previous)
 
     def page(self, answer: Answer, page: int) -> Answer:
         """Another page of a list answer (the "Trang sau" button): same list, same ids."""

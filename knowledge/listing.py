@@ -289,6 +289,11 @@ class Reading:
     rest: frozenset[str] = field(default_factory=frozenset)  # words no cue or filter took
 
 
+def asks_for_list(folded: str) -> bool:
+    """Whether a (folded) question asks for a list or a count of duties."""
+    return bool(_LIST.search(folded)) or bool(_COUNT.search(folded) and _TASK_UNIT.search(folded))
+
+
 def read(folded: str, time: TimeAsked) -> Reading:
     """The listing cues and attribute filters of a folded question (names, documents and
     levels are added by the engine, which has read them)."""

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 TASK_INTENTS = ("lead", "coordinate", "deadline", "output")
 # "Đã quá hạn chưa", "còn mấy ngày": a duty's time status as of today, first in its answer.
-_STATUS = re.compile(
+STATUS = re.compile(
     r"\b(qua han|tre han|het han|overdue|late|con (bao nhieu|may) ngay|con bao lau"
     r"|bao nhieu ngay|may ngay nua|how many days|days left|den han chua)\b"
 )
@@ -77,7 +77,7 @@ class Asked:
 
     @cached_property
     def status_today(self) -> dt.date | None:
-        return self.today if _STATUS.search(self.folded) else None
+        return self.today if STATUS.search(self.folded) else None
 
     @cached_property
     def weak_content(self) -> bool:

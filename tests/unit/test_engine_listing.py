@@ -128,3 +128,27 @@ def test_named_document_that_assigns_the_agency_nothing() -> None:
     answer = ask("QĐ 895 giao Ban Dân vận Trung ương làm gì")
     assert answer.refused and "Kết luận 44-KL/TW" in answer.text
     assert [s.agency for s in answer.suggestions] == ["ban_dan_van_trung_uong"]
+
+
+# ------------------------------------------------------------------ follow-ups
+
+
+def test_follow_ups_against_the_previous_answer() -> None:
+    first = ask("ai chủ trì sơ kết nghị định 93")
+    kept = ENGINE.remember("ai chủ trì sơ kết nghị định 93", first)
+    output = ENGINE.answer("còn sản phẩm?", previous=kept, today=TODAY)
+    assert output.tasks == ["qd895_pl_ii_4"] and output.text.startswith("Sản phẩm chủ yếu")
+    # A list question is a question of its own, even after a task answer.
+    fresh = ENGINE.answer("những việc nào đã quá hạn?", previous=kept, today=TODAY)
+    assert len(fresh.tasks) > 1
+    # Without a previous answer the same words are not about that duty.
+    assert ENGINE.answer("còn sản phẩm?", today=TODAY).tasks != ["qd895_pl_ii_4"]
+    # Another agency in the same question, and a chain of follow-ups.
+    counted = ask("Bộ Tư pháp phối hợp mấy nhiệm vụ")
+    kept = ENGINE.remember("Bộ Tư pháp phối hợp mấy nhiệm vụ", counted)
+    other = ENGINE.answer("thế còn Bộ Thông tin và Truyền thông?", previous=kept, today=TODAY)
+    assert other.tasks == ["qd895_pl_iv_3"]
+    kept = ENGINE.remember("thế còn Bộ Thông tin và Truyền thông?", other, kept)
+    third = ENGINE.answer("còn Bộ Nội vụ thì sao", previous=kept, today=TODAY)
+    assert set(third.tasks) >= {"qd895_pl_iv_1", "qd895_pl_v_1", "qd895_pl_v_2"}
+    assert "qd895_pl_ii_2" not in third.tasks  # still "phối hợp", not "chủ trì"
