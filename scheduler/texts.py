@@ -64,15 +64,15 @@ def reminder_buttons(lang: str, reminder_id: int) -> dict[str, Any]:
     }
 
 
-def _headline(lang: str, rule: str, today: dt.date, task: TaskInfo, due_date: dt.date) -> str:
+def _headline(lang: str, rule: str, today: dt.date, deadline: dt.date) -> str:
+    """``deadline``: the date in force (a coordinator's /hanchot date over the printed one)."""
     if rule == RULE_OVERDUE:
-        deadline = task.due or due_date
         return t(lang, "⚠️ <b>Overdue</b> since {date}", date=format_date(deadline, lang))
     if rule == RULE_YEARLY:
         return t(lang, "📅 <b>Time for the yearly report</b>")
     if rule == RULE_CHECKIN:
         return t(lang, "📝 <b>Quarterly check-in</b>: please post a progress update")
-    days = max(0, ((task.due or due_date) - today).days)
+    days = max(0, (deadline - today).days)
     return tn(
         lang,
         "⏰ <b>Deadline in {n} day</b>",
@@ -94,7 +94,8 @@ def reminder_text(
     doc_label: str,
     for_coordinator: bool = False,
 ) -> str:
-    lines = [_headline(lang, rule, today, task, due_date)]
+    in_force = deadline if deadline is not None else (task.due or due_date)
+    lines = [_headline(lang, rule, today, in_force)]
     lines.append(f"<b>{html.escape(task.title, quote=False)}</b>")
     lines.append(t(lang, "Source: {doc}, {ref}", doc=doc_label, ref=task.ref))
     if deadline is not None:

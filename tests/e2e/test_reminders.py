@@ -215,3 +215,24 @@ async def test_jobqueue_ticks_without_help(
         lan = bot.chat(user_id=LAN, first_name="Lan")
         reminder = await lan.reply(timeout=30)
         assert "Còn 30 ngày" in reminder.text
+
+
+async def test_headline_counts_days_to_the_coordinators_date(
+    harness: BotHarness, clock: ManualClock
+) -> None:
+    """/hanchot moves the printed 17/06 to 24/06: the reminder a week before the new date
+    says "Còn 7 ngày", not "Còn 0 ngày" (the days to the printed date)."""
+    lan = harness.chat(user_id=LAN, first_name="Lan")
+    coord = harness.chat(user_id=COORD, first_name="Hoa")
+    clock.set(at(D(2027, 6, 10), 9))
+    await coord.send("/hanchot e2e_t1 24/06/2027")
+    assert "24 tháng 6, 2027" in (await coord.reply()).text
+    lan.skip_all()
+    clock.set(at(D(2027, 6, 17), 9))  # the printed deadline; the new one is a week away
+    await tick(harness)
+    reminder = await lan.reply()
+    assert "Còn 7 ngày" in reminder.text and "24 tháng 6, 2027" in reminder.text
+    clock.set(at(D(2027, 6, 25), 9))  # the day after the coordinator's date
+    await tick(harness)
+    overdue = await lan.reply_containing("Quá hạn")
+    assert "Quá hạn" in overdue.text and "24 tháng 6, 2027" in overdue.text
