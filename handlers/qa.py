@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot import callbacks as cb
-from bot.i18n import N_, normalize_lang, t, tb
+from bot.i18n import N_, format_date, format_number, normalize_lang, t, tb
 from handlers import curation
 from handlers.context import (
     Context,
@@ -108,6 +108,48 @@ def answer_lang(context: Context) -> str:
     return normalize_lang(data.get(ANSWER_LANG_KEY)) or user_lang(context)
 
 
+async def progress_notes(
+    update: Update, context: Context, task_ids: tuple[str, ...], lang: str
+) -> dict[str, str]:
+    """Where each listed task stands ("chưa có cập nhật", "Đang thực hiện 60%, cập nhật
+    12/11"), for officers, coordinators and admins in a private chat; nothing otherwise
+    (progress is theirs to see, and a group chat is not private)."""
+    from bot.access import is_coordinator, member_agencies
+    from bot.progress.status import lead_status
+    from handlers.progress import STATUS_LABELS
+
+    svc = services(context)
+    chat, user = update.effective_chat, update.effective_user
+    if not task_ids or svc.db is None or chat is None or chat.type != "private" or user is None:
+        return {}
+    today = svc.clock.now().astimezone(ZONE).date()
+    async with svc.db.session_factory() as session:
+        entitled = (
+            svc.settings.is_admin(user.id)
+            or bool(await member_agencies(session, user.id))
+            or await is_coordinator(session, user.id)
+        )
+        if not entitled:
+            return {}
+        rows = await lead_status(session, list(task_ids), today)
+    notes = {}
+    for task_id, row in rows.items():
+        if row.status is None or row.updated_at is None:
+            notes[task_id] = t(lang, "no update yet")
+            continue
+        state = t(lang, STATUS_LABELS[row.status])
+        if row.percent is not None:
+            state += f" {format_number(row.percent, lang)}%"
+        day = row.updated_at.astimezone(ZONE).date()
+        notes[task_id] = t(
+            lang,
+            "{state}, updated {date}",
+            state=state,
+            date=format_date(day, lang, "dd/MM" if lang == "vi" else "d MMM"),
+        )
+    return notes
+
+
 def last_answer(context: Context, now: dt.datetime) -> object:
     """The chat's last answer, for a follow-up, if it is recent enough."""
     kept = (context.chat_data or {}).get(LAST_KEY)
@@ -158,6 +200,10 @@ async def answer_question(update: Update, context: Context, text: str) -> None:
     )
     svc.metrics.count_answer(answer.refused, bool(answer.suggestions))
     keep_last_answer(context, now, engine.remember(question, answer, previous))
+    if answer.listing is not None:
+        notes = await progress_notes(update, context, answer.listing.page_ids(), answer.lang)
+        if notes:
+            answer = engine.page(answer, answer.listing.page, notes)
     remember_answer_lang(context, answer.lang)
     if answer.listing is not None and answer.listing.pages > 1 and context.chat_data is not None:
         context.chat_data[LIST_KEY] = answer.listing.to_state()
@@ -229,6 +275,9 @@ async def on_page_button(update: Update, context: Context) -> None:
         return
     if query is not None:
         await query.answer()
+    notes = await progress_notes(update, context, answer.listing.page_ids(), answer.lang)
+    if notes:
+        answer = services(context).engine.page(answer, answer.listing.page, notes)
     row = page_row(answer.listing.page, answer.listing.pages, answer.lang)
     await edit_html(
         update, context, render_answer(answer, answer.lang), InlineKeyboardMarkup([row])

@@ -492,12 +492,13 @@ class Engine:
         is what was kept before this question (a follow-up is kept as what it stood for)."""
         return follow_up.remember(self, clean_input(question), answer, previous)
 
-    def page(self, answer: Answer, page: int) -> Answer:
-        """Another page of a list answer (the "Trang sau" button): same list, same ids."""
+    def page(self, answer: Answer, page: int, notes: dict[str, str] | None = None) -> Answer:
+        """A page of a list answer (the "Trang sau" button): same list, same ids; ``notes``
+        by task id are added to their lines (the bot's progress status)."""
         if answer.listing is None:
             return answer
         shown = answer.listing.at(page)
-        text = listing_text.render(self.kb, shown, shown.agencies)
+        text = listing_text.render(self.kb, shown, shown.agencies, notes)
         return replace(answer, text=text, listing=shown)
 
     def listing_page(self, state: object, page: int) -> Answer | None:

@@ -124,10 +124,20 @@ def item_line(kb: KnowledgeBase, task: Task, listing: Listing, agencies: tuple[s
     return line + f" ({deadline})"
 
 
-def render(kb: KnowledgeBase, listing: Listing, agencies: tuple[str, ...] = ()) -> str:
+def render(
+    kb: KnowledgeBase,
+    listing: Listing,
+    agencies: tuple[str, ...] = (),
+    notes: dict[str, str] | None = None,
+) -> str:
+    """One page of a list; ``notes`` (by task id) are added to their lines, e.g. the
+    progress status the bot keeps ("60 %, cập nhật 12/11")."""
     lines = [listing.header]
     for task_id in listing.page_ids():
-        lines.append(item_line(kb, kb.tasks[task_id], listing, agencies))
+        line = item_line(kb, kb.tasks[task_id], listing, agencies)
+        if notes and notes.get(task_id):
+            line += f" — {notes[task_id]}"
+        lines.append(line)
     if listing.pages > 1:
         lines.append("")
         page, pages = listing.page + 1, listing.pages

@@ -145,3 +145,28 @@ async def history(session: AsyncSession, task_id: str, agency_id: str) -> list[P
         .order_by(ProgressUpdate.created_at, ProgressUpdate.id)
     )
     return list(rows.all())
+
+
+async def lead_status(
+    session: AsyncSession, task_ids: list[str], today: dt.date
+) -> dict[str, AgencyProgress]:
+    """Per task, where its lead agencies stand: the most recent current update among
+    them, else the first lead with none (for the status beside a listed task)."""
+    if not task_ids:
+        return {}
+    rows = await session.execute(
+        select(Task, TaskAgency, Agency)
+        .join(TaskAgency, TaskAgency.task_id == Task.id)
+        .join(Agency, Agency.id == TaskAgency.agency_id)
+        .where(Task.id.in_(sorted(set(task_ids))), TaskAgency.role == "lead")
+        .order_by(Agency.name)
+    )
+    out: dict[str, AgencyProgress] = {}
+    for row in await _build(session, [tuple(r) for r in rows.all()], today):  # type: ignore[misc]
+        kept = out.get(row.task_id)
+        if kept is None or (
+            row.updated_at is not None
+            and (kept.updated_at is None or row.updated_at > kept.updated_at)
+        ):
+            out[row.task_id] = row
+    return out

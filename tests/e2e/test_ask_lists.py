@@ -38,3 +38,28 @@ async def test_page_button_without_a_kept_list_is_no_longer_valid(bot: BotHarnes
     lan.press_data("p:3")
     answer = await lan.callback_answer()
     assert answer["text"]  # "no longer valid", not a crash
+
+
+async def test_officers_see_progress_beside_listed_tasks(database, db_url: str, clock) -> None:
+    """An officer's list shows where each task stands; someone with no agency sees none."""
+    from tests.e2e.test_progress import ADMIN, KHOA, LAN, _join
+
+    async with BotHarness.start(admin_ids={ADMIN}, database_url=db_url, clock=clock) as bot:
+        lan = await _join(bot, LAN, "Lan", "Bộ Nội vụ")
+        await lan.send("/capnhat II.2 60% đã gửi dự thảo")
+        assert "Đã lưu cập nhật" in (await lan.reply()).text
+        day = clock.now().strftime("%d/%m")
+
+        question = "Bộ Nội vụ chủ trì những việc gì trong phụ lục"
+        await lan.send(question)
+        listed = await lan.reply()
+        lines = {ln.split(":")[0]: ln for ln in listed.text.splitlines() if ln.startswith("•")}
+        ii_2 = next(ln for key, ln in lines.items() if key.endswith("mục II.2"))
+        assert "60%" in ii_2 and f"cập nhật {day}" in ii_2
+        ii_3 = next(ln for key, ln in lines.items() if key.endswith("mục II.3"))
+        assert ii_3.endswith("chưa có cập nhật")
+
+        khoa = bot.chat(user_id=KHOA, first_name="Khoa")
+        await khoa.send(question)
+        public = await khoa.reply()
+        assert "60%" not in public.text and "chưa có cập nhật" not in public.text
