@@ -4,6 +4,7 @@ and the content words left to match against tasks."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rapidfuzz.distance import OSA
@@ -227,11 +228,18 @@ class Query:
     free_all: list[str] = field(default_factory=list)  # folded tokens the spans index
 
 
-def detect_language(text: str) -> str:
+def detect_language(text: str, abbreviations: Iterable[str] = ()) -> str:
     toks = fold(text).split()
     if not toks:
         return "vi"
-    if any(ord(ch) > 127 for ch in text if ch.isalpha()):
+    # "who leads the NĐ 93 review": an abbreviation typed with đ is no sign of Vietnamese.
+    known = set(abbreviations)
+    words = [
+        w
+        for w in re.findall(r"[^\W\d_]+", text.casefold())
+        if not (w.replace("đ", "d").isascii() and w.replace("đ", "d") in known)
+    ]
+    if any(ord(ch) > 127 for w in words for ch in w):
         return "vi"
     en = sum(1 for t in toks if t in _ENGLISH_HINTS)
     vi = sum(1 for t in toks if t in _VIET_HINTS)
@@ -325,7 +333,7 @@ class QueryReader:
         )
 
     def read(self, text: str) -> Query:
-        lang = detect_language(text)
+        lang = detect_language(text, self.lexicon.abbreviations)
         toks = analyze(text, self.lexicon)
         if lang == "vi":
             toks = [self._fix(t) for t in self._english_words_in_vietnamese(toks)]
