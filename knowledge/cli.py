@@ -101,6 +101,7 @@ def main_kb_check(argv: list[str]) -> int:
         doc = kb.documents[doc_id]
         print(f"  {doc_id:<12} {count:>3} tasks  {doc.label} ({doc.level})")
     if kb.changes:
-        ended = sum(len(c.predecessors) for c in kb.changes)
-        print(f"  succession: {len(kb.changes)} changes covering {ended} agencies")
+        changed = sum(len(c.predecessors) for c in kb.changes)
+        new = sum(c.kind == "established" for c in kb.changes)
+        print(f"  succession: {changed} agencies changed since, {new} bodies of today without one")
     return 0

@@ -174,6 +174,8 @@ class Engine:
         for name, agency_id in self.succession.names():
             self.agency_table.add(folded_key(name, self.lexicon), agency_id)
             self._today_names.add(folded_key(name, self.lexicon), agency_id)
+        for name, change_id in self.succession.new_body_names():
+            self._today_names.add(folded_key(name, self.lexicon), "+" + change_id)
         self.document_table = PhraseTable()
         for doc in kb.documents.values():
             for name in (*doc.short_names, doc.number):
@@ -306,11 +308,25 @@ class Engine:
                 "refuse",
                 lang,
             )
+        named_today = self._asked_today(text)
+        new_body = sorted(i[1:] for i in named_today if i.startswith("+"))
+        if new_body:  # a body of today that none of the documents' bodies became
+            return self._refuse_new_body(new_body[0], lang)
         answer = self._decide(query, lang, today)
-        return self.succession.annotate(answer, self._asked_today(text), lang)
+        return self.succession.annotate(answer, named_today, lang)
+
+    def _refuse_new_body(self, change_id: str, lang: str) -> Answer:
+        text, alts = self.succession.new_body_refusal(change_id, lang)
+        if alts:
+            text += "\n\n" + compose.did_you_mean_agency(lang)
+        suggestions = [
+            Suggestion(None, compose.short(self.kb.agencies[a].name, 60), 0.5, a) for a in alts
+        ]
+        return Answer(text, 0.0, True, "refuse", lang, suggestions=suggestions)
 
     def _asked_today(self, text: str) -> set[str]:
-        """Predecessor ids the question names by a name of today (succession.yaml)."""
+        """Predecessor ids the question names by a name of today (succession.yaml), and
+        "+<change id>" for a body established without a predecessor in the base."""
         if not self.succession:
             return set()
         toks = analyze(text, self.lexicon)

@@ -37,7 +37,7 @@ FILE_NAME = "succession.yaml"
 # At most this many "nay là …" notes under one answer (a Kiến An duty names many bodies).
 MAX_NOTES = 3
 
-Kind = Literal["merged", "renamed", "abolished"]
+Kind = Literal["merged", "renamed", "abolished", "established"]
 
 _NOTE_KEYS = {
     ("merged", True): "Today: {old} has been merged into {new}, since {date}. Source: {act}.",
@@ -75,12 +75,15 @@ class Change(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str
-    predecessors: list[str] = Field(min_length=1)
+    predecessors: list[str] = Field(default_factory=list)
     kind: Kind
     successor: Successor | None = None
     effective: dt.date | None = None
     source: ActSource
     note: str = ""
+    # established only: agencies of the base a reader may confuse it with (offered as
+    # buttons, no succession claimed)
+    related: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _check(self) -> Change:
@@ -88,6 +91,10 @@ class Change(BaseModel):
             raise ValueError(f"id {self.id!r} must match [a-z0-9_]+")
         if (self.kind == "abolished") != (self.successor is None):
             raise ValueError("a successor is required unless the kind is 'abolished'")
+        if (self.kind == "established") == bool(self.predecessors):
+            raise ValueError("predecessors are required unless the kind is 'established'")
+        if self.related and self.kind != "established":
+            raise ValueError("related is for 'established' bodies only")
         return self
 
 
@@ -121,6 +128,9 @@ def load_changes(
             continue
         if change.effective and change.effective > dt.date.today():
             problems.append(problem_type(FILE_NAME, record, "effective: date in the future"))
+        for pred in change.related:
+            if pred not in agency_ids:
+                problems.append(problem_type(FILE_NAME, record, f"unknown agency {pred!r}"))
         for pred in change.predecessors:
             if pred not in agency_ids:
                 problems.append(problem_type(FILE_NAME, record, f"unknown agency {pred!r}"))
@@ -142,9 +152,11 @@ class Succession:
         self.by_agency: dict[str, Change] = {
             p: c for c in changes for p in c.predecessors if p in kb.agencies
         }
+        # Bodies of today that took over no duty of the documents' bodies (that we know of).
+        self.established = [c for c in changes if c.kind == "established"]
 
     def __bool__(self) -> bool:
-        return bool(self.by_agency)
+        return bool(self.by_agency or self.established)
 
     def names(self) -> Iterator[tuple[str, str]]:
         """(name of today, predecessor id) pairs: extra names to recognise."""
@@ -155,6 +167,31 @@ class Succession:
             for name in (succ.name, succ.name_en, *succ.aliases):
                 if name:
                     yield name, agency_id
+
+    def new_body_names(self) -> Iterator[tuple[str, str]]:
+        """(name, change id) of the bodies established without a predecessor in the base."""
+        for change in self.established:
+            assert change.successor is not None
+            succ = change.successor
+            for name in (succ.name, succ.name_en, *succ.aliases):
+                if name:
+                    yield name, change.id
+
+    def new_body_refusal(self, change_id: str, lang: str) -> tuple[str, list[str]]:
+        """The refusal for a question about a body of today with no duty in the documents,
+        and the agencies of the base to offer instead (look-alikes, no succession claimed)."""
+        change = next(c for c in self.established if c.id == change_id)
+        assert change.successor is not None
+        since = self._since(change, lang)
+        key = (
+            "{name} was established on {date} ({act}). The documents (2022–2023) give it no "
+            "duty, and no source I hold says it took over the duty of a body they name."
+            if since
+            else "{name} was established by {act}. The documents (2022–2023) give it no duty, "
+            "and no source I hold says it took over the duty of a body they name."
+        )
+        text = tr(lang, key, name=change.successor.label(lang), date=since, act=change.source.act)
+        return text, [a for a in change.related if a in self.kb.agencies]
 
     def current(self, agency_id: str) -> Change | None:
         return self.by_agency.get(agency_id)

@@ -140,6 +140,9 @@ def broken(tmp_path: Path) -> Path:
         (lambda r: r[0].update(source={"act": "x"}), "source.act"),
         (lambda r: r[0].update(effective="2099-01-01"), "date in the future"),
         (lambda r: r[0].update(kind="split"), "kind"),
+        (lambda r: r[0].update(kind="established"), "predecessors are required unless"),
+        (lambda r: r[0].update(related=["bo_noi_vu"]), "related is for 'established'"),
+        (lambda r: r[-1].update(related=["khong_co"]), "unknown agency 'khong_co'"),
     ],
 )
 def test_each_mistake_in_the_succession_file_is_named(broken: Path, mutate, expected: str) -> None:
@@ -175,3 +178,16 @@ def test_a_body_of_today_without_predecessor_is_refused_whatever_is_asked(
 ) -> None:
     """Leading or coordinating asked about a body the documents never name: no other's duty."""
     assert engine.answer(question).refused
+
+
+def test_a_body_of_today_made_from_none_of_the_documents_bodies_is_refused_with_its_act(
+    engine: Engine,
+) -> None:
+    """ "Đảng ủy Chính phủ" holds "Chính phủ" (an agency of the base): not its duty."""
+    answer = engine.answer("dang uy chinh phu lam gi theo KL 44")
+    assert answer.refused
+    assert answer.text.startswith("Đảng ủy Chính phủ được thành lập theo quyết định của Bộ")
+    assert "03/02/2025" in answer.text
+    assert [s.agency for s in answer.suggestions] == ["ban_can_su_dang_chinh_phu"]
+    english = engine.answer("What must the Ministry of Ethnic and Religious Affairs do?")
+    assert english.refused and "Nghị quyết 176/2025/QH15" in english.text
