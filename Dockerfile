@@ -10,6 +10,7 @@ COPY handlers ./handlers
 COPY knowledge ./knowledge
 COPY scheduler ./scheduler
 COPY emulator ./emulator
+COPY kl44.py ./
 RUN python -m venv /opt/venv \
  && /opt/venv/bin/pip install --no-cache-dir --upgrade pip \
  && /opt/venv/bin/pip install --no-cache-dir .

@@ -68,8 +68,8 @@ def serve(kind: str, token: str, base_url: str, database_url: str) -> None:
         app = ApplicationBuilder().token(token).base_url(base_url).build()
         app.add_handler(MessageHandler(filters.TEXT, echo))
     else:
-        from bot.app import build_application
         from bot.settings import Settings
+        from kl44 import build_application
 
         overrides = {"rate_limit": False, "log_level": "WARNING"}  # the environment wins
         settings = Settings(  # type: ignore[call-arg]

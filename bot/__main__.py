@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return main_db(args)
     if command == "demo":
-        from bot.demo import main_demo
+        from kl44 import main_demo
 
         return main_demo(args)
     if command == "run":
@@ -59,51 +59,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def main_run(args: list[str]) -> int:
-    from pydantic import ValidationError
-
-    from bot.i18n import tb
-    from bot.logs import configure_logging
-    from bot.settings import describe_invalid, load_settings
-    from scheduler.config import SchedulerSettings
-
     if args:
         print(USAGE, file=sys.stderr)
         return 2
-    try:
-        settings = load_settings()
-        SchedulerSettings()  # read again when the scheduler starts; checked here first
-    except ValidationError as exc:
-        print(describe_invalid(exc), file=sys.stderr)
-        return 2
-    if not settings.token:
-        lang = settings.default_language
-        print(tb(lang, "No TELEGRAM_BOT_TOKEN is set, so the bot cannot connect to Telegram."))
-        print(
-            tb(
-                lang,
-                "To get a token: open https://t.me/BotFather in Telegram, send /newbot, follow "
-                "the steps, and put the token in .env as TELEGRAM_BOT_TOKEN=… (see .env.example).",
-            )
-        )
-        print(tb(lang, "Starting the local demo instead."), flush=True)
-        from bot.demo import main_demo
+    # The whole bot is wired one layer up, in the entry module kl44.py (it imports every
+    # handler, which bot/ must not): this and ``demo`` are the one hand-over upwards.
+    from kl44 import main_run as run_the_bot
 
-        return main_demo([])
-    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-    configure_logging(
-        settings.log_level, secrets=[settings.token, secret], fmt=settings.log_format
-    )
-    from bot.app import run
-    from knowledge.loader import KnowledgeError
-
-    try:
-        run(settings)
-    except KnowledgeError as exc:
-        print(f"knowledge base is invalid ({len(exc.problems)} problems):", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
-        return 2
-    return 0
+    return run_the_bot()
 
 
 if __name__ == "__main__":

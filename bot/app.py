@@ -1,28 +1,13 @@
-"""Builds the python-telegram-bot Application: settings → services → handlers → run.
+"""Builds the python-telegram-bot Application: settings → services → Application → run.
 
-This module only wires: Defaults, the handlers in order, the error handler, the menu
-commands and the start-up/shut-down hooks. What the bot *does* lives in ``handlers/``.
-
-How another area plugs in (one line here, the rest in its own module)
-------------------------------------------------------------------------
-1. In ``handlers/<area>.py`` write ``def register(application: BotApplication) -> None``
-   that calls ``application.add_handler(...)`` for its commands, callback queries
-   (use a callback-data prefix of its own, not ``t: a: b: l: m:``) and conversations;
-   it may also append to
-
-   - ``application.services.startup`` / ``.shutdown``: ``async def hook(application)``,
-     run in ``post_init`` / ``post_shutdown`` (the core opens the database before every
-     area's start-up hook: ``application.services.db``; ``bot/lifecycle.py``);
-   - ``application.services.commands``: ``CommandSpec("tiendo", N_("Report progress"))``
-     to show a command in the Telegram menu (Vietnamese and English descriptions come
-     from the catalogs).
-
-2. Import the module below and add its ``register`` to :data:`AREAS`.
-
-Areas are registered *after* the core commands and *before* the catch-alls (plain
-text as a question, unknown commands, unknown buttons, stickers and photos), so an
-area's handlers always see their updates first. An area that needs to run before
-the core (e.g. an access check) can use handler group -1.
+The core's half of the wiring, with no handler in it: Defaults, the typed context, the
+persistence, the per-chat update processor and its metrics, the rate limiter, the
+start-up and shut-down hooks (the database is opened first: ``bot/lifecycle.py``; then
+/metrics), the menu commands, and starting, running (replicas, inbox) and stopping.
+Which handlers the bot has, in which order, is decided one layer up, by the entry module
+``kl44.py`` (it imports ``handlers/``, which ``bot/`` must not): it hands :func:`build` a
+``wire(application)`` function that registers them, and :func:`run` its
+``build_application``.
 """
 
 from __future__ import annotations
@@ -30,17 +15,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from typing import Any, Protocol
 
 from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     AIORateLimiter,
+    Application,
     ApplicationBuilder,
-    CallbackQueryHandler,
-    CommandHandler,
     Defaults,
-    MessageHandler,
-    filters,
 )
 
 from bot import lifecycle, metrics
@@ -52,35 +35,23 @@ from bot.metrics import Metrics
 from bot.replica import Lease, SoloLease, install_stop_signals, serve_replicated
 from bot.settings import Settings
 from bot.updates import PerChatUpdateProcessor
-from handlers import admin as admin_area
-from handlers import agency, browse, common, qa
-from handlers import campaigns as campaigns_area
-from handlers import curation as curation_area
-from handlers import digest as digest_area
-from handlers import membership as membership_area
-from handlers import progress as progress_area
-from handlers import reminders as reminders_area
-from handlers import volunteers as volunteers_area
 
 log = logging.getLogger(__name__)
 
+#: ``wire(application)``: registers every handler (``kl44.wire``).
 Register = Callable[[BotApplication], None]
 
-#: Other areas' ``register`` functions, in order. Add one line per area, e.g.
-#:     from handlers import progress        (at the top of this module)
-#:     progress.register,                   (in this list)
-AREAS: list[Register] = [
-    membership_area.register,  # opens the database first (post_init), /thamgia…
-    admin_area.register,
-    progress_area.register,
-    reminders_area.register,
-    digest_area.register,
-    volunteers_area.register,
-    campaigns_area.register,
-    curation_area.register,  # after membership: needs services.db in its start-up hook
-]
 
-#: The core commands, in menu order (Vietnamese names; descriptions are msgids).
+class BuildBot(Protocol):
+    """``kl44.build_application``: the whole bot, built anew (on each replica takeover)."""
+
+    def __call__(
+        self, settings: Settings, *, services: Services | None = ..., replica: bool = ...
+    ) -> BotApplication: ...
+
+
+#: The core commands, in menu order (Vietnamese names; descriptions are msgids); the
+#: entry module ``kl44.py`` registers their handlers.
 CORE_COMMANDS: list[CommandSpec] = [
     CommandSpec("hoi", N_("Ask a question about the documents")),
     CommandSpec("vanban", N_("Browse the documents, sections and tasks")),
@@ -89,14 +60,6 @@ CORE_COMMANDS: list[CommandSpec] = [
     CommandSpec("help", N_("How to use the bot")),
     CommandSpec("start", N_("Introduction")),
 ]
-#: Unlisted aliases that also work: English names people may try.
-ALIASES: dict[str, tuple[str, ...]] = {
-    "hoi": ("ask",),
-    "vanban": ("documents", "docs"),
-    "coquan": ("agency",),
-    "help": ("trogiup",),
-    "lang": ("ngonngu", "language"),
-}
 MENU_LANGUAGES = ("vi", "en")
 
 
@@ -109,15 +72,16 @@ def load_services(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> Services:
     return Services(settings=settings, engine=Engine(kb), kb=kb, clock=clock)
 
 
-def build_application(
+def build(
     settings: Settings,
+    wire: Register,
     *,
     services: Services | None = None,
     clock: Clock = SYSTEM_CLOCK,
-    areas: list[Register] | None = None,
     replica: bool = False,
 ) -> BotApplication:
-    """The Application, fully wired; nothing is started. ``settings.token`` is required.
+    """The Application with ``wire``'s handlers; nothing is started. ``settings.token`` is
+    required.
 
     ``replica``: updates come through the inbox (bot/inbox.py), whose save round writes
     the conversation state, so PTB's own once-a-second persistence loop is off."""
@@ -125,7 +89,9 @@ def build_application(
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     compile_catalogs()
     services = services or load_services(settings, clock)
-    builder = (
+    # Any: PTB's builder changes its own type parameters at each step (context types,
+    # rate limiter); what it builds is checked below.
+    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         ApplicationBuilder()
         .application_class(BotApplication, kwargs={"services": services})
         .token(settings.token)
@@ -158,80 +124,39 @@ def build_application(
         builder = builder.base_file_url(settings.base_file_url)
     if settings.rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
-    application: BotApplication = builder.build()  # type: ignore[assignment]
+    application = builder.build()
+    if not isinstance(application, BotApplication):  # pragma: no cover - application_class
+        raise TypeError("ApplicationBuilder did not build a BotApplication")
     processor = application.update_processor
     if isinstance(processor, PerChatUpdateProcessor):  # per-handler counts and latency
         processor.observers.append(services.metrics.observe_update)
-    wire(application, AREAS if areas is None else areas)
+    # The database is opened once, by the core, before any feature's start-up hook (a
+    # database handed in by a test's start-up hook, inserted before this one, is kept),
+    # and closed after every feature's shut-down hook.
+    services.startup.insert(0, lifecycle.open_database)
+    services.shutdown.insert(0, lifecycle.close_database)
+    # Then /metrics and /healthz (bot/metrics.py), which read the outbox at each scrape.
+    services.startup.insert(1, metrics.start_metrics)
+    services.shutdown.insert(1, metrics.stop_metrics)
+    wire(application)
     return application
 
 
-def wire(application: BotApplication, areas: list[Register]) -> None:
-    """Register every handler, in order. The first matching handler of a group wins."""
-    add = application.add_handler
-    private = filters.ChatType.PRIVATE
-
-    # The database is opened once, by the core, before any feature's start-up hook
-    # (a database handed in by a test's start-up hook, inserted before this one, is kept),
-    # and closed after every feature's shut-down hook.
-    application.services.startup.insert(0, lifecycle.open_database)
-    application.services.shutdown.insert(0, lifecycle.close_database)
-    # Then /metrics and /healthz (bot/metrics.py), which read the outbox at each scrape.
-    application.services.startup.insert(1, metrics.start_metrics)
-    application.services.shutdown.insert(1, metrics.stop_metrics)
-
-    # Group -1 (runs first, then processing goes on): any command ends a pending prompt
-    # (a bare /coquan waits for an agency name; /hoi afterwards must not be taken as one).
-    add(MessageHandler(filters.COMMAND, common.clear_pending), group=-1)
-
-    # 1. Core commands, with their unlisted English aliases.
-    commands = {
-        "start": common.cmd_start,
-        "help": common.cmd_help,
-        "hoi": qa.cmd_ask,
-        "vanban": browse.cmd_browse,
-        "coquan": agency.cmd_agency,
-        "lang": common.cmd_lang,
-    }
-    for name, callback in commands.items():
-        add(CommandHandler([name, *ALIASES.get(name, ())], callback))
-    application.services.commands[:0] = CORE_COMMANDS
-
-    # 2. Other areas (progress, admin, volunteers, digest…): see the module docstring.
-    for register in areas:
-        register(application)
-
-    # 3. Core buttons, by callback-data prefix (handlers/callbacks.py documents them).
-    add(CallbackQueryHandler(qa.on_task_button, pattern=r"^t:"))
-    add(CallbackQueryHandler(qa.on_page_button, pattern=r"^p:"))
-    add(CallbackQueryHandler(agency.on_agency_button, pattern=r"^a:"))
-    add(CallbackQueryHandler(browse.on_browse_button, pattern=r"^b:"))
-    add(CallbackQueryHandler(common.on_lang_button, pattern=r"^l:"))
-    add(CallbackQueryHandler(common.on_menu_button, pattern=r"^m:"))
-
-    # 4. Catch-alls, last: plain text in a private chat is a question; an unknown
-    #    command, an unknown (old or forged) button, or anything that is not text
-    #    (sticker, photo, voice, file…) gets a polite answer.
-    add(MessageHandler(private & filters.TEXT & ~filters.COMMAND, common.on_text))
-    add(MessageHandler(filters.COMMAND, common.on_unknown_command))
-    add(CallbackQueryHandler(common.invalid_button))
-    add(
-        MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, common.on_other_message)
-    )
-
-    # Errors: logged with secrets redacted; the user gets an apology, never a traceback;
-    # each is counted for /metrics.
-    application.add_error_handler(common.on_error)
-    application.add_error_handler(metrics.count_error)
+def _bot_application(application: Application[Any, Any, Any, Any, Any, Any]) -> BotApplication:
+    if not isinstance(application, BotApplication):  # pragma: no cover - built by build()
+        raise TypeError("not built by bot.app.build")
+    return application
 
 
-async def _post_init(application: BotApplication) -> None:  # type: ignore[override]
+async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    application = _bot_application(app)
     for hook in application.services.startup:
         await hook(application)
     await set_menu_commands(application)
 
 
-async def _post_shutdown(application: BotApplication) -> None:  # type: ignore[override]
+async def _post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    application = _bot_application(app)
     for hook in reversed(application.services.shutdown):
         try:
             await hook(application)
@@ -265,7 +190,7 @@ async def set_menu_commands(application: BotApplication) -> None:
 REPLICA_SAVE_OFF = 10.0**9
 
 
-async def run_polling(settings: Settings) -> None:
+async def run_polling(settings: Settings, build_application: BuildBot) -> None:
     """Long polling through the inbox (bot/inbox.py): a crash mid-step loses nothing. With
     several replicas on one PostgreSQL, stand by until this one holds the lease."""
     stop = asyncio.Event()
@@ -333,12 +258,12 @@ async def stop_polling(application: BotApplication) -> None:
         await application.post_shutdown(application)
 
 
-def run(settings: Settings) -> None:
+def run(settings: Settings, build_application: BuildBot) -> None:
     """Run until interrupted: long polling through the inbox (with replicas on PostgreSQL,
     standing by until this replica is the active one), or a webhook server when
     WEBHOOK_URL is set."""
     if not settings.webhook_url:
-        asyncio.run(run_polling(settings))
+        asyncio.run(run_polling(settings, build_application))
         return
     application = build_application(settings)
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None

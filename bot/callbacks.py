@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -43,7 +44,9 @@ MENU_ACTIONS = ("ask", "browse", "agency", "help", "lang")
 LANGS = ("vi", "en")
 
 _ID = r"(?:[a-z0-9_]{1,40}|~[a-z2-7]{10})"
-_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+Kind = Literal["task", "agency", "docs", "sections", "tasks", "card", "lang", "menu", "page"]
+
+_PATTERNS: list[tuple[Kind, re.Pattern[str]]] = [
     ("task", re.compile(rf"^t:({_ID}):([lcdos])$")),
     ("agency", re.compile(rf"^a:({_ID})$")),
     ("docs", re.compile(r"^b:d$")),
@@ -55,7 +58,6 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("page", re.compile(r"^p:(\d{1,4})$")),
 ]
 
-Kind = Literal["task", "agency", "docs", "sections", "tasks", "card", "lang", "menu", "page"]
 
 
 def _hash(ident: str) -> str:
@@ -123,7 +125,7 @@ def parse(data: str | None) -> Parsed | None:
     for kind, pattern in _PATTERNS:
         m = pattern.fullmatch(data)
         if m:
-            return Parsed(kind, m.groups())  # type: ignore[arg-type]
+            return Parsed(kind, m.groups())
     return None
 
 
@@ -137,15 +139,15 @@ class Resolver:
             if len(ident) > MAX_INLINE_ID:
                 self._long[_hash(ident)] = ident
 
-    def _resolve(self, token: str, table: dict[str, object]) -> str | None:
+    def _resolve(self, token: str, table: Container[str]) -> str | None:
         ident = self._long.get(token) if token.startswith("~") else token
         return ident if ident is not None and ident in table else None
 
     def task(self, token: str) -> str | None:
-        return self._resolve(token, self.kb.tasks)  # type: ignore[arg-type]
+        return self._resolve(token, self.kb.tasks)
 
     def agency(self, token: str) -> str | None:
-        return self._resolve(token, self.kb.agencies)  # type: ignore[arg-type]
+        return self._resolve(token, self.kb.agencies)
 
     def document(self, token: str) -> str | None:
-        return self._resolve(token, self.kb.documents)  # type: ignore[arg-type]
+        return self._resolve(token, self.kb.documents)

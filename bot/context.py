@@ -160,7 +160,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
     def services(self) -> Services:
         app = self.application
         if not isinstance(app, BotApplication):
-            raise TypeError("the application was not built by bot.app.build_application")
+            raise TypeError("the application was not built by bot.app.build")
         return app.services
 
     @property

@@ -15,14 +15,19 @@ import argparse
 import asyncio
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from bot.app import build_application, start_polling, stop_polling
+from bot.app import start_polling, stop_polling
+from bot.context import BotApplication
 from bot.i18n import tb
 from bot.logs import configure_logging
 from bot.settings import Settings
 from emulator import ChatHandle, Emulator, Reply
+
+#: builds the whole bot from settings (``kl44.build_application``: the wiring is one layer up)
+Build = Callable[[Settings], BotApplication]
 
 DEMO_DATABASE = "sqlite+aiosqlite:///./data/demo.db"
 FIRST_REPLY_TIMEOUT = 20.0  # seconds to wait for the bot's first reaction
@@ -98,6 +103,7 @@ class TerminalChat:
 
 
 async def run_demo(
+    build_application: Build,
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
     *,
@@ -161,7 +167,7 @@ async def run_demo(
             await emulator.stop()
 
 
-def main_demo(argv: list[str]) -> int:
+def main_demo(argv: list[str], build_application: Build) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bot demo",
         description="Chat with the whole bot from the terminal, through a local emulator.",
@@ -171,6 +177,8 @@ def main_demo(argv: list[str]) -> int:
     settings = Settings()
     configure_logging("WARNING", secrets=[settings.token])
     try:
-        return asyncio.run(run_demo(database_url=args.database_url, settings=settings))
+        return asyncio.run(
+            run_demo(build_application, database_url=args.database_url, settings=settings)
+        )
     except KeyboardInterrupt:
         return 0

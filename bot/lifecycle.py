@@ -1,6 +1,6 @@
 """The core's start-up and shut-down hooks: the database is opened once, by the core.
 
-:func:`open_database` runs first in ``post_init`` (``bot.app.wire`` puts it there), so
+:func:`open_database` runs first in ``post_init`` (``bot.app.build`` puts it there), so
 every feature's start-up hook finds ``services.db`` open. It reuses the persistence's
 database when the bot has the database persistence (one pool for both), else opens
 ``DATABASE_URL`` itself; a database handed in beforehand (tests) is kept as it is.

@@ -114,8 +114,8 @@ class Emulator:
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()
         server = site._server  # the bound socket tells the port when 0 was asked for
-        if server is not None and server.sockets:  # type: ignore[union-attr]
-            self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        if isinstance(server, asyncio.base_events.Server) and server.sockets:
+            self.port = server.sockets[0].getsockname()[1]
         log.debug("emulator listening on %s", self.url)
         self._webhook_sender = asyncio.create_task(self._send_webhooks())
         return self

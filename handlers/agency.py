@@ -120,7 +120,7 @@ async def cmd_agency(update: Update, context: Context) -> None:
 
 async def on_agency_button(update: Update, context: Context) -> None:
     """``a:<agency>``: the tasks of the chosen agency, as a new message."""
-    from handlers.common import invalid_button
+    from handlers.context import invalid_button
 
     query = update.callback_query
     parsed = cb.parse(query.data if query else None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -44,7 +45,7 @@ def _nav_row(
     lang: str,
     page: int,
     pages: int,
-    data_for: callable,  # type: ignore[valid-type]
+    data_for: Callable[[int], str],
 ) -> list[InlineKeyboardButton]:
     row = []
     if page > 0:
@@ -175,7 +176,7 @@ async def cmd_browse(update: Update, context: Context) -> None:
 
 async def on_browse_button(update: Update, context: Context) -> None:
     """``b:…`` buttons: move through the documents, editing the message in place."""
-    from handlers.common import invalid_button
+    from handlers.context import invalid_button
 
     query = update.callback_query
     parsed = cb.parse(query.data if query else None)

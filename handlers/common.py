@@ -16,6 +16,7 @@ from handlers.context import (
     Context,
     command_argument,
     edit_html,
+    invalid_button,
     pop_pending,
     send_html,
     set_pending,
@@ -185,22 +186,6 @@ async def on_menu_button(update: Update, context: Context) -> None:
         await send_html(
             update, context, t(user_lang(context), "Choose your language:"), language_keyboard()
         )
-
-
-async def invalid_button(update: Update, context: Context) -> None:
-    """A button the bot no longer knows (old message, changed data or forged): say so."""
-    query = update.callback_query
-    lang = user_lang(context)
-    log.info("invalid callback data %r", (query.data or "")[:80] if query else None)
-    if query is not None:
-        await query.answer(
-            tb(lang, "This button is no longer valid. Please ask again."), show_alert=False
-        )
-    await send_html(
-        update,
-        context,
-        t(lang, "This button is no longer valid. Please type your question again or use /start."),
-    )
 
 
 # -- plain text and everything else ------------------------------------------------------------

@@ -20,6 +20,7 @@ from bot.context import (
     Hook,
     Services,
 )
+from bot.i18n import t, tb
 from handlers.render import split_message
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "chosen_lang",
     "command_argument",
     "edit_html",
+    "invalid_button",
     "pop_pending",
     "send_html",
     "services",
@@ -141,3 +143,19 @@ async def edit_html(
     for i, chunk in enumerate(chunks[1:], start=1):
         markup = reply_markup if i == len(chunks) - 1 else None
         await context.bot.send_message(chat_id, chunk, reply_markup=markup)
+
+
+async def invalid_button(update: Update, context: Context) -> None:
+    """A button the bot no longer knows (old message, changed data or forged): say so."""
+    query = update.callback_query
+    lang = user_lang(context)
+    log.info("invalid callback data %r", (query.data or "")[:80] if query else None)
+    if query is not None:
+        await query.answer(
+            tb(lang, "This button is no longer valid. Please ask again."), show_alert=False
+        )
+    await send_html(
+        update,
+        context,
+        t(lang, "This button is no longer valid. Please type your question again or use /start."),
+    )

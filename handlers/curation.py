@@ -316,7 +316,7 @@ def _without_rating(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup
 
 
 async def on_rating_button(update: Update, context: Context) -> None:
-    from handlers.common import invalid_button
+    from handlers.context import invalid_button
 
     query = update.callback_query
     m = _CR.match(query.data or "") if query else None
@@ -476,7 +476,7 @@ async def _curator_session_check(
 
 
 async def on_curation_button(update: Update, context: Context) -> None:
-    from handlers.common import invalid_button
+    from handlers.context import invalid_button
 
     query = update.callback_query
     m = _CQ.match(query.data or "") if query else None

@@ -15,6 +15,8 @@ from handlers.context import (
     Context,
     chosen_lang,
     command_argument,
+    edit_html,
+    invalid_button,
     send_html,
     services,
     user_lang,
@@ -240,8 +242,6 @@ async def prompt_question(update: Update, context: Context) -> None:
 
 async def on_task_button(update: Update, context: Context) -> None:
     """``t:<task>:<intent>``: a "did you mean" choice or a follow-up; answered as a new message."""
-    from handlers.common import invalid_button
-
     query = update.callback_query
     parsed = cb.parse(query.data if query else None)
     svc = services(context)
@@ -259,9 +259,6 @@ async def on_task_button(update: Update, context: Context) -> None:
 
 async def on_page_button(update: Update, context: Context) -> None:
     """``p:<page>``: another page of the chat's last list answer, edited in place."""
-    from handlers.common import invalid_button
-    from handlers.context import edit_html
-
     query = update.callback_query
     parsed = cb.parse(query.data if query else None)
     state = (context.chat_data or {}).get(LIST_KEY)

@@ -26,7 +26,7 @@ What it gives you:
 
 Options of :meth:`BotHarness.start`: ``admin_ids``, ``database_url`` (default: a fresh
 SQLite file in a temporary directory, removed afterwards), ``clock`` (e.g. a
-``ManualClock``), ``areas`` (register functions; default: ``bot.app.AREAS``, i.e. the
+``ManualClock``), ``areas`` (register functions; default: ``kl44.AREAS``, i.e. the
 whole bot), ``enforce_flood`` (429s from the emulator), ``rate_limit`` (PTB's limiter;
 off by default so tests are fast), ``settings`` (extra Settings fields), ``knowledge``
 (a ``(KnowledgeBase, Engine)`` pair instead of the curated one), ``webhook`` (the bot
@@ -45,11 +45,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from bot.app import Register, build_application, start_polling, start_webhook, stop_polling
+from bot.app import Register, start_polling, start_webhook, stop_polling
 from bot.clock import SYSTEM_CLOCK, Clock
 from bot.settings import Settings
 from emulator import ChatHandle, Emulator
 from handlers.context import BotApplication, Services
+from kl44 import build_application
 
 
 @lru_cache(maxsize=1)

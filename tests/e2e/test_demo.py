@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.demo import run_demo
+from kl44 import run_demo
 
 ROOT = Path(__file__).resolve().parents[2]
 
