@@ -226,7 +226,8 @@ class Succession:
             if since
             else "(the documents say: {old}; now {new})"
         )
-        return tr(lang, key, old=agency.name, new=change.successor.label(lang), date=since)
+        old = agency_name(agency, lang)
+        return tr(lang, key, old=old, new=change.successor.label(lang), date=since)
 
     def old_name_note(self, agency_ids: list[str], lang: str) -> str:
         """Changed bodies named in an answer: one line each (abolished ones grouped)."""

@@ -71,8 +71,8 @@ def test_a_question_with_todays_name_says_which_body_the_document_prints(engine:
     assert {s.document for s in answer.sources} == {"kl44"}
     english = engine.answer("what does the Ministry of Science and Technology do?")
     assert english.text.startswith(
-        "(the documents say: Bộ Thông tin và Truyền thông; now Ministry of Science and "
-        "Technology, since 1 March 2025)"
+        "(the documents say: Ministry of Information and Communications (Bộ Thông tin và "
+        "Truyền thông); now Ministry of Science and Technology, since 1 March 2025)"
     )
 
 
