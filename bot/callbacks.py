@@ -40,8 +40,6 @@ INTENT_CODES: dict[str, str] = {
     "summary": "s",
 }
 INTENT_OF_CODE = {v: k for k, v in INTENT_CODES.items()}
-MENU_ACTIONS = ("ask", "browse", "agency", "help", "lang")
-LANGS = ("vi", "en")
 
 _ID = r"(?:[a-z0-9_]{1,40}|~[a-z2-7]{10})"
 Kind = Literal["task", "agency", "docs", "sections", "tasks", "card", "lang", "menu", "page"]

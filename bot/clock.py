@@ -58,8 +58,3 @@ class ManualClock:
 FrozenClock = ManualClock
 
 SYSTEM_CLOCK: Clock = SystemClock()
-
-
-def local_today(clock: Clock) -> dt.date:
-    """Today's date where the clock lives (Asia/Ho_Chi_Minh by default)."""
-    return clock.now().date()

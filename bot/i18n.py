@@ -158,3 +158,13 @@ def format_datetime(
 
 def format_number(value: float, lang: str | None) -> str:
     return format_decimal(value, locale=_locale(lang))
+
+
+def language_named(text: str) -> str | None:
+    """The language a user names in words ("tiếng Việt", "english"), if any."""
+    folded = text.strip().casefold()
+    if folded in {"tiếng việt", "tieng viet", "vietnamese", "việt", "viet"}:
+        return "vi"
+    if folded in {"english", "tiếng anh", "tieng anh", "anh"}:
+        return "en"
+    return None

@@ -7,20 +7,18 @@ from typing import TYPE_CHECKING
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot import callbacks as cb
+from bot.ask.agencies import busiest_agencies
 from bot.i18n import t
 from handlers.context import (
     Context,
     command_argument,
     send_html,
-    services,
     set_pending,
-    user_lang,
 )
 from handlers.render import render_answer, shorten
 from knowledge.normalize import clean_input
 
 if TYPE_CHECKING:
-    from knowledge.base import KnowledgeBase
     from knowledge.model import Agency
     from knowledge.succession import Succession
 
@@ -50,43 +48,34 @@ def agency_keyboard(
     )
 
 
-def busiest_agencies(kb: KnowledgeBase, n: int = MAX_CHOICES) -> list[Agency]:
-    """Named (non-collective) agencies with the most tasks: the shortcuts under a bare /coquan."""
-    ranked = sorted(
-        (a for a in kb.agencies.values() if not a.generic and kb.tasks_of_agency(a.id)),
-        key=lambda a: (-len(kb.tasks_of_agency(a.id)), a.name),
-    )
-    return ranked[:n]
-
-
 async def show_agency(update: Update, context: Context, agency_id: str) -> None:
-    lang = user_lang(context)
-    answer = services(context).engine.agency_overview(agency_id, lang)
+    lang = context.lang
+    answer = context.services.engine.agency_overview(agency_id, lang)
     await send_html(update, context, render_answer(answer, lang))
 
 
 async def ask_which_agency(update: Update, context: Context) -> None:
     """No agency named: ask for one (the next plain text is read as its name)."""
-    lang = user_lang(context)
+    lang = context.lang
     set_pending(context, "agency")
     text = t(
         lang,
         "Which agency? Type its name, for example <i>Bộ Nội vụ</i>, <i>Sở Y tế</i>, "
         "<i>UBND tỉnh</i>, or choose one below:",
     )
-    svc = services(context)
-    keyboard = agency_keyboard(busiest_agencies(svc.kb), lang, svc.engine.succession)
+    svc = context.services
+    keyboard = agency_keyboard(busiest_agencies(svc.kb, MAX_CHOICES), lang, svc.engine.succession)
     await send_html(update, context, text, keyboard)
 
 
 async def find_and_show(update: Update, context: Context, text: str) -> None:
     """Recognise the agency named in ``text``: one → its tasks; several → buttons; none → say so."""
-    lang = user_lang(context)
+    lang = context.lang
     query = clean_input(text, limit=MAX_AGENCY_TEXT)
     if not query:
         await ask_which_agency(update, context)
         return
-    found = services(context).engine.find_agencies(query)
+    found = context.services.engine.find_agencies(query)
     if len(found) == 1:
         await show_agency(update, context, found[0].id)
     elif found:
@@ -94,7 +83,7 @@ async def find_and_show(update: Update, context: Context, text: str) -> None:
             update,
             context,
             t(lang, "Several agencies match “{text}”. Which one do you mean?", text=query),
-            agency_keyboard(found, lang, services(context).engine.succession),
+            agency_keyboard(found, lang, context.services.engine.succession),
         )
     else:
         await send_html(
@@ -125,7 +114,7 @@ async def on_agency_button(update: Update, context: Context) -> None:
     query = update.callback_query
     parsed = cb.parse(query.data if query else None)
     agency_id = (
-        services(context).resolver.agency(parsed.args[0])
+        context.services.resolver.agency(parsed.args[0])
         if parsed and parsed.kind == "agency"
         else None
     )

@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot import callbacks as cb
 from bot.i18n import N_, format_date, t, tb
-from handlers.context import Context, edit_html, send_html, services, user_lang
+from handlers.context import Context, edit_html, send_html
 from handlers.render import escape, render_answer, shorten
 
 if TYPE_CHECKING:
@@ -170,7 +170,7 @@ def card_keyboard(kb: KnowledgeBase, task_id: str, lang: str) -> InlineKeyboardM
 
 async def cmd_browse(update: Update, context: Context) -> None:
     """/vanban: the list of documents."""
-    text, keyboard = documents_view(services(context).kb, user_lang(context))
+    text, keyboard = documents_view(context.services.kb, context.lang)
     await send_html(update, context, text, keyboard)
 
 
@@ -180,8 +180,8 @@ async def on_browse_button(update: Update, context: Context) -> None:
 
     query = update.callback_query
     parsed = cb.parse(query.data if query else None)
-    svc = services(context)
-    kb, lang = svc.kb, user_lang(context)
+    svc = context.services
+    kb, lang = svc.kb, context.lang
     view: tuple[str, InlineKeyboardMarkup] | None = None
     if parsed is None:
         view = None

@@ -9,8 +9,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import Forbidden, TelegramError
 
 from bot import callbacks as cb
-from bot.i18n import LANGUAGES, normalize_lang, t, tb
-from handlers import agency, browse, qa, smalltalk
+from bot.ask import smalltalk
+from bot.i18n import LANGUAGES, language_named, normalize_lang, t, tb
+from handlers import agency, browse, qa
 from handlers.context import (
     CommandSpec,
     Context,
@@ -20,8 +21,6 @@ from handlers.context import (
     pop_pending,
     send_html,
     set_pending,
-    set_user_lang,
-    user_lang,
 )
 
 log = logging.getLogger(__name__)
@@ -82,7 +81,7 @@ def help_text(lang: str) -> str:
 
 
 async def cmd_start(update: Update, context: Context) -> None:
-    lang = user_lang(context)
+    lang = context.lang
     user = update.effective_user
     await send_html(
         update, context, welcome_text(lang, user.first_name if user else None), main_menu(lang)
@@ -104,8 +103,8 @@ def more_commands_text(lang: str, commands: list[CommandSpec]) -> str:
 
 
 async def cmd_help(update: Update, context: Context) -> None:
-    lang = user_lang(context)
-    more = more_commands_text(lang, context.application.services.commands)
+    lang = context.lang
+    more = more_commands_text(lang, context.services.commands)
     await send_html(update, context, help_text(lang) + (f"\n\n{more}" if more else ""))
 
 
@@ -130,23 +129,14 @@ def switched_text(lang: str) -> str:
 
 async def cmd_lang(update: Update, context: Context) -> None:
     """/lang: buttons; ``/lang en`` / ``/lang vi`` switches at once."""
-    wanted = normalize_lang(command_argument(update)) or _language_word(command_argument(update))
+    wanted = normalize_lang(command_argument(update)) or language_named(command_argument(update))
     if wanted:
-        set_user_lang(context, wanted)
+        context.lang = wanted
         await send_html(update, context, switched_text(wanted))
         return
     await send_html(
-        update, context, t(user_lang(context), "Choose your language:"), language_keyboard()
+        update, context, t(context.lang, "Choose your language:"), language_keyboard()
     )
-
-
-def _language_word(text: str) -> str | None:
-    folded = text.strip().casefold()
-    if folded in {"tiếng việt", "tieng viet", "vietnamese", "việt", "viet"}:
-        return "vi"
-    if folded in {"english", "tiếng anh", "tieng anh", "anh"}:
-        return "en"
-    return None
 
 
 async def on_lang_button(update: Update, context: Context) -> None:
@@ -156,7 +146,7 @@ async def on_lang_button(update: Update, context: Context) -> None:
         await invalid_button(update, context)
         return
     lang = parsed.args[0]
-    set_user_lang(context, lang)
+    context.lang = lang
     if query is not None:
         await query.answer()
     await edit_html(update, context, switched_text(lang))
@@ -184,7 +174,7 @@ async def on_menu_button(update: Update, context: Context) -> None:
         await cmd_help(update, context)
     else:
         await send_html(
-            update, context, t(user_lang(context), "Choose your language:"), language_keyboard()
+            update, context, t(context.lang, "Choose your language:"), language_keyboard()
         )
 
 
@@ -205,7 +195,7 @@ async def on_text(update: Update, context: Context) -> None:
         return
     chat = smalltalk.kind_of(text)
     if chat is not None:
-        await send_html(update, context, smalltalk.reply(chat, user_lang(context)))
+        await send_html(update, context, smalltalk.reply(chat, context.lang))
         return
     await qa.answer_question(update, context, text)
 
@@ -235,7 +225,7 @@ def _what(message: Message | None) -> str:
 
 async def on_other_message(update: Update, context: Context) -> None:
     """Stickers, photos, voice, files, locations…: a polite pointer to what works."""
-    lang = user_lang(context)
+    lang = context.lang
     kind = _what(update.effective_message)
     if kind in {"voice", "audio", "video_note"}:
         text = t(lang, "I cannot listen to voice messages yet. Please type your question.")
@@ -261,13 +251,13 @@ async def on_unknown_command(update: Update, context: Context) -> None:
     command = (message.text or "").split(maxsplit=1)[0] if message else ""
     if command[1:].split("@", 1)[0].casefold() in _CANCEL_COMMANDS:
         # /huy reaches this catch-all only when no flow (of any area) is open.
-        await send_html(update, context, t(user_lang(context), "There is nothing to cancel."))
+        await send_html(update, context, t(context.lang, "There is nothing to cancel."))
         return
     await send_html(
         update,
         context,
         t(
-            user_lang(context),
+            context.lang,
             "I do not know the command {command}. Send /help to see what I can do.",
             command=command[:64],
         ),
@@ -284,7 +274,7 @@ async def on_error(update: object, context: Context) -> None:
     if not isinstance(update, Update) or isinstance(context.error, Forbidden):
         return
     try:
-        lang = user_lang(context)
+        lang = context.lang
     except Exception:  # the services themselves may be what failed
         lang = "vi"
     text = t(lang, "Sorry, something went wrong on my side. Please try again in a moment.")

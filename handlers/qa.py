@@ -13,13 +13,10 @@ from bot.i18n import N_, format_date, format_number, normalize_lang, t, tb
 from handlers import curation
 from handlers.context import (
     Context,
-    chosen_lang,
     command_argument,
     edit_html,
     invalid_button,
     send_html,
-    services,
-    user_lang,
 )
 from handlers.render import render_answer, shorten
 from knowledge.normalize import clean_input
@@ -107,7 +104,7 @@ def remember_answer_lang(context: Context, lang: str) -> None:
 
 def answer_lang(context: Context) -> str:
     data = context.user_data or {}
-    return normalize_lang(data.get(ANSWER_LANG_KEY)) or user_lang(context)
+    return normalize_lang(data.get(ANSWER_LANG_KEY)) or context.lang
 
 
 async def progress_notes(
@@ -120,7 +117,7 @@ async def progress_notes(
     from bot.progress.status import lead_status
     from handlers.progress import STATUS_LABELS
 
-    svc = services(context)
+    svc = context.services
     chat, user = update.effective_chat, update.effective_user
     if not task_ids or svc.db is None or chat is None or chat.type != "private" or user is None:
         return {}
@@ -188,17 +185,17 @@ async def answer_question(update: Update, context: Context, text: str) -> None:
             update,
             context,
             t(
-                user_lang(context),
+                context.lang,
                 "I could not find a question in your message. Please type it in words, "
                 "for example: <i>Who leads the review of the Law on Red Cross activities?</i>",
             ),
         )
         return
-    svc = services(context)
+    svc = context.services
     engine, now = svc.engine, svc.clock.now()
     previous = last_answer(context, now)
     answer = engine.answer(
-        question, lang=chosen_lang(context), today=now.astimezone(ZONE).date(), previous=previous
+        question, lang=context.chosen_lang, today=now.astimezone(ZONE).date(), previous=previous
     )
     svc.metrics.count_answer(answer.refused, bool(answer.suggestions))
     keep_last_answer(context, now, engine.remember(question, answer, previous))
@@ -230,7 +227,7 @@ async def prompt_question(update: Update, context: Context) -> None:
         update,
         context,
         t(
-            user_lang(context),
+            context.lang,
             "What would you like to know? Type your question after /hoi or simply as a "
             "message, for example:\n"
             "• <i>Who leads the review of the Law on Red Cross activities?</i>\n"
@@ -244,14 +241,14 @@ async def on_task_button(update: Update, context: Context) -> None:
     """``t:<task>:<intent>``: a "did you mean" choice or a follow-up; answered as a new message."""
     query = update.callback_query
     parsed = cb.parse(query.data if query else None)
-    svc = services(context)
+    svc = context.services
     task_id = svc.resolver.task(parsed.args[0]) if parsed and parsed.kind == "task" else None
     if parsed is None or task_id is None:
         await invalid_button(update, context)
         return
     if query is not None:
         await query.answer()
-    lang = chosen_lang(context) or answer_lang(context)
+    lang = context.chosen_lang or answer_lang(context)
     intent = cb.INTENT_OF_CODE[parsed.args[1]]
     answer = svc.engine.answer_task(task_id, intent, lang)
     await reply_answer(update, context, answer)
@@ -263,7 +260,7 @@ async def on_page_button(update: Update, context: Context) -> None:
     parsed = cb.parse(query.data if query else None)
     state = (context.chat_data or {}).get(LIST_KEY)
     answer = (
-        services(context).engine.listing_page(state, int(parsed.args[0]))
+        context.services.engine.listing_page(state, int(parsed.args[0]))
         if parsed is not None and parsed.kind == "page"
         else None
     )
@@ -272,10 +269,12 @@ async def on_page_button(update: Update, context: Context) -> None:
         return
     if query is not None:
         await query.answer()
-    notes = await progress_notes(update, context, answer.listing.page_ids(), answer.lang)
+    listing = answer.listing
+    notes = await progress_notes(update, context, listing.page_ids(), answer.lang)
     if notes:
-        answer = services(context).engine.page(answer, answer.listing.page, notes)
-    row = page_row(answer.listing.page, answer.listing.pages, answer.lang)
+        answer = context.services.engine.page(answer, listing.page, notes)
+    shown = answer.listing or listing
+    row = page_row(shown.page, shown.pages, answer.lang)
     await edit_html(
         update, context, render_answer(answer, answer.lang), InlineKeyboardMarkup([row])
     )

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from bot.i18n import t
@@ -171,7 +170,3 @@ def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
         chunks.append("\n".join(current))
     chunks = [c.strip("\n") for c in chunks]
     return [c for c in chunks if strip_html(c).strip()]
-
-
-def bullet_list(items: Iterable[str]) -> str:
-    return "\n".join(f"• {escape(item)}" for item in items)

@@ -66,11 +66,6 @@ class WorkCalendar:
     def default(cls) -> WorkCalendar:
         return cls(makeup=load_makeup_days())
 
-    def holiday_name(self, day: dt.date) -> str | None:
-        if day in self.makeup.days_off:
-            return "day off"
-        return self._holidays.get(day)
-
     def is_working_day(self, day: dt.date) -> bool:
         if day in self.makeup.working_days:
             return True

@@ -2,7 +2,7 @@
 
 import pytest
 
-from handlers.smalltalk import kind_of, reply
+from bot.ask.smalltalk import kind_of, reply
 
 
 @pytest.mark.parametrize(
