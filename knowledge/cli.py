@@ -9,8 +9,13 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from knowledge.loader import DATA_DIR, KnowledgeError, load_knowledge
+
+if TYPE_CHECKING:
+    from knowledge.answer import Answer
+    from knowledge.engine import Engine
 
 
 def _quiet_on_closed_pipe(command: Callable[[list[str]], int]) -> Callable[[list[str]], int]:
@@ -29,7 +34,7 @@ def _quiet_on_closed_pipe(command: Callable[[list[str]], int]) -> Callable[[list
     return run
 
 
-def _engine():
+def _engine() -> Engine:
     from knowledge.engine import Engine
 
     return Engine(load_knowledge())
@@ -75,7 +80,7 @@ def main_ask(argv: list[str]) -> int:
             print(engine.answer(question, args.lang).text, end="\n\n")
 
 
-def _cli_json(result) -> dict:
+def _cli_json(result: Answer) -> dict[str, Any]:
     return result.as_json()
 
 

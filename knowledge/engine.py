@@ -12,13 +12,14 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import cast
 
 from rapidfuzz.distance import Levenshtein
 
 from knowledge import compose, compound, doc_facts, follow_up, listing, listing_text
 from knowledge.analyze import Tok, analyze, folded_key
 from knowledge.analyze import words as split_words
-from knowledge.answer import Answer, Source, Suggestion
+from knowledge.answer import Answer, Intent, Source, Suggestion
 from knowledge.asked_dates import date_in
 from knowledge.base import KnowledgeBase
 from knowledge.index import Scored, TaskIndex
@@ -265,8 +266,8 @@ class Engine:
         self._agency_words = frozenset(w for key in self.agency_table.entries for w in key)
         self.ref_index: dict[str, list[str]] = {}
         for task in kb.tasks.values():
-            for key in _ref_keys(task):
-                self.ref_index.setdefault(key, []).append(task.id)
+            for ref_key in _ref_keys(task):
+                self.ref_index.setdefault(ref_key, []).append(task.id)
 
     def _with_phrasings(self, task: Task) -> Task:
         extra = self.extra_phrasings.get(task.id)
@@ -655,7 +656,13 @@ class Engine:
         # Typed with diacritics, the head must be the word itself: "dân số" is not "sở".
         head = next((f for f in q.free_all if f in heads), None)
         typed = next((t for t in split_words(q.text) if t.f == head), None)
-        if typed is not None and typed.a is not None and heads[head] and typed.a not in heads[head]:
+        if (
+            head is not None
+            and typed is not None
+            and typed.a is not None
+            and heads[head]
+            and typed.a not in heads[head]
+        ):
             return None
         if head is None:
             return None
@@ -700,7 +707,7 @@ class Engine:
         return bool(best) and self._confidence(best[0], q) >= SUGGEST_THRESHOLD
 
     def _agency_tokens(self, q: Query) -> list[Tok]:
-        toks = []
+        toks: list[Tok] = []
         for start, end in q.agency_spans:
             toks.extend(Tok(f, None) for f in q.free_all[start:end])
         return toks
@@ -899,11 +906,11 @@ class Engine:
         """Whether a question's topic is only a campaign's name (and words no duty has)."""
         typed = [w for w in re.split(r"[^\w]+", fold(q.text)) if w]
         named_words: set[str] = set()
-        for key, words in self._campaign_names.items():
+        for key, names in self._campaign_names.items():
             n = len(key)
             for seq in (q.free_all, typed):
                 if any(tuple(seq[i : i + n]) == key for i in range(len(seq) - n + 1)):
-                    named_words |= words
+                    named_words |= names
         if not named_words:
             return False
         words = [t.f for t in q.content if t.f in self.index.postings and t.f not in _EVENT_WORDS]
@@ -1121,13 +1128,14 @@ class Engine:
             for t in others
         ):
             text += "\n\n" + compose.ambiguous_hint(lang)
-        intent = intents[0] if len(intents) == 1 else "summary"
+        # the query reader's intents are Intent values (knowledge/query.py)
+        intent = cast(Intent, intents[0]) if len(intents) == 1 else "summary"
         return Answer(
             text,
             confidence,
             False,
             intent,
-            lang,  # type: ignore[arg-type]
+            lang,
             [compose.source_of(self.kb, task)],
             [task.id],
             list(dict.fromkeys([*task.lead, *task.coordinate])),

@@ -4,7 +4,7 @@ and the content words left to match against tasks."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz.distance import OSA
@@ -143,7 +143,12 @@ class PhraseTable:
         return found
 
     @staticmethod
-    def _take(words, used, spans, lookup) -> list[tuple[int, int, set[str]]]:
+    def _take(
+        words: Sequence[str],
+        used: list[bool],
+        spans: Iterable[tuple[int, int]],
+        lookup: Callable[[tuple[str, ...]], Collection[str] | None],
+    ) -> list[tuple[int, int, set[str]]]:
         found = []
         for length, start in spans:
             end = start + length
@@ -160,13 +165,13 @@ class PhraseTable:
         if self._buckets is not None:
             return
         self._buckets = {}
-        self._lengths = {}
+        lengths: dict[str, set[int]] = {}
         for cand in self.entries:
-            self._lengths.setdefault(cand[0], set()).add(len(cand))
+            lengths.setdefault(cand[0], set()).add(len(cand))
             if len(cand) >= 2:
                 self._buckets.setdefault((len(cand), 0, cand[0]), []).append(cand)
                 self._buckets.setdefault((len(cand), 1, cand[-1]), []).append(cand)
-        self._lengths = {w: sorted(ls, reverse=True) for w, ls in self._lengths.items()}
+        self._lengths = {w: sorted(ls, reverse=True) for w, ls in lengths.items()}
 
     def _fuzzy(self, key: tuple[str, ...]) -> set[str] | None:
         """An entry of the same length whose tokens are equal but for one or two typos.
@@ -268,7 +273,7 @@ class QueryReader:
         lexicon: Lexicon,
         agencies: PhraseTable,
         documents: PhraseTable,
-        correct,  # callable: folded token → corrected folded token or None
+        correct: Callable[[str], str | None],  # folded token → corrected folded token or None
         compounds: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset(),
         rare_compounds: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset(),
         vocab: set[str] | frozenset[str] = frozenset(),
@@ -409,7 +414,7 @@ class QueryReader:
                 return True
         return False
 
-    def _in_compound(self, toks: list[Tok], used: list[bool], i: int, stop: frozenset) -> bool:
+    def _in_compound(self, toks: list[Tok], used: list[bool], i: int, stop: frozenset[str]) -> bool:
         """Whether toks[i] forms a two-syllable word of the base with a free neighbour."""
         if not self.compounds or toks[i].f in self.lexicon.function_words:
             return False
