@@ -137,6 +137,7 @@ def LOCAL_DOCS(kb: KnowledgeBase) -> set[str]:
     return {d.id for d in kb.documents.values() if d.level in ("province", "city", "district")}
 
 
+_AGENCY_LIST = re.compile(r"\b(co quan|don vi|agencies|bodies|ministries)\b")
 _ROMAN_WORD = re.compile(r"[ivx]{1,4}|\d{1,2}")
 _REF_KEY = re.compile(r"([ivx]{1,4})\.(\d{1,2})(?:\.([a-e]))?")
 
@@ -546,6 +547,8 @@ class Engine:
         time = read_time(plain, a.today)
         reading = listing.read(plain, time)
         flt = reading.filter
+        if _AGENCY_LIST.search(plain) and not reading.noun:
+            return None  # "danh sách cơ quan phối hợp …": agencies, not duties
         cue = reading.count or reading.listed
         relative = flt.overdue or flt.soon or flt.not_overdue or bool(time.words)
         if not (cue or relative or flt.timed()):
@@ -587,6 +590,13 @@ class Engine:
             }
             if not owners:
                 return None  # a reference to one duty ("II.2 còn mấy ngày"): not a list
+            in_parts = sum(
+                1
+                for t in self._tasks_in_order
+                if t.document in owners and t.section.casefold() == code
+            )
+            if in_parts <= 1 and not reading.noun and self.ref_index.get(ref):
+                return None  # "danh sách cơ quan phối hợp II.2": about that one duty
             sections.add(code.upper())
             docs = owners if docs is None else (docs & owners) or owners
         agencies = tuple(dict.fromkeys(g[0] for g in a.agencies))

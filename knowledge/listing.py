@@ -285,6 +285,7 @@ class Reading:
     count: bool
     listed: bool
     unit: str  # "tasks" or "sections"
+    noun: bool = False  # it names duties (nhiệm vụ, việc, tasks)
     words: frozenset[str] = field(default_factory=frozenset)  # folded words it consumed
     rest: frozenset[str] = field(default_factory=frozenset)  # words no cue or filter took
 
@@ -345,7 +346,7 @@ def read(folded: str, time: TimeAsked) -> Reading:
     )
     # "nv hằng năm của phụ lục": a noun of duties and an attribute, no question word.
     listed = listed or (noun and bool(kinds or appendix or sections or time.window))
-    return Reading(flt, count, listed, unit, frozenset(words), frozenset(rest.split()))
+    return Reading(flt, count, listed, unit, noun, frozenset(words), frozenset(rest.split()))
 
 
 def _in_section(task: Task, sections: frozenset[str]) -> bool:

@@ -152,3 +152,11 @@ def test_follow_ups_against_the_previous_answer() -> None:
     third = ENGINE.answer("còn Bộ Nội vụ thì sao", previous=kept, today=TODAY)
     assert set(third.tasks) >= {"qd895_pl_iv_1", "qd895_pl_v_1", "qd895_pl_v_2"}
     assert "qd895_pl_ii_2" not in third.tasks  # still "phối hợp", not "chủ trì"
+
+
+def test_a_list_of_agencies_or_one_numbered_duty_is_not_a_list_of_duties() -> None:
+    answer = ask("cho danh sách cơ quan phối hợp của II.2")
+    assert answer.listing is None and answer.tasks == ["qd895_pl_ii_2"]
+    assert answer.text.startswith("Phối hợp:")
+    part = ask("liệt kê các việc ở mục III.10 kế hoạch Lai Châu")
+    assert part.listing is not None and len(part.tasks) == 4
