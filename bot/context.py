@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy.ext.asyncio import AsyncSession
 
-    from bot.curation.backlog import QuestionBacklog
+    from bot.curation.service import CurationService
     from bot.db.engine import Database
     from bot.settings import Settings
     from knowledge.base import KnowledgeBase
@@ -69,21 +69,6 @@ class CommandSpec:
 
 
 @dataclass
-class CurationState:
-    """The curation feature's long-lived state in one running bot."""
-
-    #: held while the engine is rebuilt (a reload and a refresh must not interleave)
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    #: the phrasings' mark the running engine was built from (another replica's change
-    #: moves it)
-    mark: object = None
-    #: the pseudonym key, read once (it never changes)
-    pseudonym_key: bytes | None = None
-    #: questions queued by the answer path, written in batches
-    backlog: QuestionBacklog | None = None
-
-
-@dataclass
 class Services:
     settings: Settings
     engine: Engine
@@ -98,7 +83,8 @@ class Services:
     #: features' entry points and state (typed; set by the feature's registration)
     progress_entry: ProgressEntry | None = None
     digest_registrations: RegistrationsHook | None = None
-    curation: CurationState = field(default_factory=CurationState)
+    #: the curation loop (question queue, ratings, engine swaps, pseudonym key)
+    curation: CurationService = field(init=False, repr=False)
     #: counters and gauges for /metrics (one per process in production: bot.app)
     metrics: Metrics = field(default_factory=Metrics)
     #: True when the core opened ``db`` itself (then it also disposes of it)
@@ -108,6 +94,11 @@ class Services:
     extras: dict[str, Any] = field(default_factory=dict)
     _resolver: Resolver | None = field(default=None, init=False, repr=False)
     _by_class: dict[type, object] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        from bot.curation.service import CurationService  # the database layer, on first use
+
+        self.curation = CurationService(self)
 
     @property
     def resolver(self) -> Resolver:

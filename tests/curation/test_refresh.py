@@ -7,7 +7,6 @@ from bot.db.engine import Database, write_session
 from bot.db.models_curation import Phrasing
 from bot.settings import Settings
 from handlers.context import Services
-from handlers.curation import rebuild_engine, refresh_if_changed
 from knowledge.engine import ANSWER_THRESHOLD
 
 QUESTION = "ai lam app hien mau"
@@ -19,10 +18,10 @@ async def test_a_replica_rebuilds_only_when_phrasings_changed(
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     replica = Services(settings=settings, engine=build_engine(kb, {}), kb=kb, clock=clock)
     replica.db = database
-    assert await rebuild_engine(replica) == 0
+    assert await replica.curation.rebuild_engine() == 0
     assert replica.engine.answer(QUESTION).refused
     lexicon = replica.engine.lexicon
-    assert not await refresh_if_changed(replica)
+    assert not await replica.curation.refresh_if_changed()
 
     target = "kh_lai_chau_iii_4_2"
     async with write_session(database.session_factory) as session:  # "another replica"
@@ -36,9 +35,9 @@ async def test_a_replica_rebuilds_only_when_phrasings_changed(
             )
         )
     running = replica.engine
-    assert await refresh_if_changed(replica)
+    assert await replica.curation.refresh_if_changed()
     assert replica.engine is not running and replica.engine.lexicon is lexicon
     answer = replica.engine.answer(QUESTION)
     assert not answer.refused and answer.confidence >= ANSWER_THRESHOLD
     assert answer.tasks == [target]
-    assert not await refresh_if_changed(replica)
+    assert not await replica.curation.refresh_if_changed()

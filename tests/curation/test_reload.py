@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from bot.curation.live import build_engine, load_validated
+from bot.curation.texts import problems_text
 from bot.settings import Settings
 from handlers.context import Services
-from handlers.curation import problems_text, reload_knowledge
 from knowledge.loader import DATA_DIR, KnowledgeError, Problem
 
 QUESTION = "ai chu tri ra soat luat hoat dong chu thap do"
@@ -63,14 +63,14 @@ async def test_reload_swaps_only_a_valid_base(data: Path, kb) -> None:
     original = path.read_text(encoding="utf-8")
     path.write_text(original.replace("- id: bo_noi_vu\n", "- id: Bo Noi Vu\n", 1), "utf-8")
     with pytest.raises(KnowledgeError) as caught:
-        await reload_knowledge(svc)
+        await svc.curation.reload_knowledge()
     files = {p.file for p in caught.value.problems}
     assert "data/agencies/central.yaml" in files
     assert svc.engine is running and svc.kb is kb
     assert svc.engine.answer(QUESTION).tasks == ["qd895_pl_ii_2"]
 
     path.write_text(original, encoding="utf-8")
-    report = await reload_knowledge(svc)
+    report = await svc.curation.reload_knowledge()
     assert svc.engine is not running and svc.kb is not kb
     assert (report.tasks, report.phrasings) == (len(kb.tasks), 0)
     assert svc.resolver.kb is svc.kb

@@ -172,7 +172,7 @@ async def test_non_curators_are_refused_politely_and_forged_presses_change_nothi
     # the engine never proposed is refused.
     await coordinator.send("/chuatraloi")
     assert "«ai lam app hien mau»" in (await coordinator.reply()).text
-    allowed = curation.allowed_candidates(bot.services, await _group(bot, database))
+    allowed = bot.services.curation.allowed_candidates(await _group(bot, database))
     outsider = next(t for t in bot.services.kb.tasks if t not in allowed)
     coordinator.press_data(f"cq:l:{question_id}:{outsider}")
     refused = await coordinator.edit()

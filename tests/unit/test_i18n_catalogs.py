@@ -14,7 +14,7 @@ from bot.i18n import KEYWORDS, LOCALE_DIR, format_date, format_datetime, t, tb, 
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = sorted(
-    [*ROOT.glob("handlers/*.py"), *ROOT.glob("bot/*.py"), *ROOT.glob("scheduler/*.py")]
+    [*ROOT.glob("handlers/*.py"), *ROOT.glob("bot/**/*.py"), *ROOT.glob("scheduler/*.py")]
 )
 
 
