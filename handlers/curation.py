@@ -124,16 +124,6 @@ async def record_answer(
     return rating_row(answer, token)
 
 
-async def export_questions_of(context: Context, user_id: int) -> dict[str, object]:
-    """The person's logged questions and ratings (for the personal-data export)."""
-    return await _curation(context).export_questions_of(user_id)
-
-
-async def erase_questions_of(context: Context, user_id: int) -> int:
-    """Delete the person's logged questions and ratings (for the personal-data erasure)."""
-    return await _curation(context).erase_questions_of(user_id)
-
-
 # -- 👍 / 👎 -------------------------------------------------------------------------------
 
 

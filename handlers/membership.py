@@ -1,34 +1,26 @@
 """Joining agencies: /macode (issue a join code), /thamgia (join), /roikhoi (leave),
-/xoathanhvien (remove a member); and the database start-up hook of the bot.
+/xoathanhvien (remove a member), /thanhvien (members), /dulieucuatoi and /xoahoso
+(personal data); and the database start-up hook of the bot.
 
-Handlers are thin: they parse, call ``bot.membership`` / ``bot.access`` inside one
-write transaction (where the role is checked), and reply in the user's language.
+Thin: the rules are in :mod:`bot.membership` (``service`` opens the unit of work and
+checks the role in it), the texts in :mod:`bot.membership.texts`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import json
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
-from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.access import AccessDenied, NotFound, ensure_user, member_agencies
-from bot.db.engine import Database, write_session
-from bot.i18n import N_, format_datetime, format_number, t, tb
-from bot.membership import (
-    DEFAULT_TTL,
-    MAX_TTL,
-    MAX_USES,
-    JoinResult,
-    issue_code,
-    leave,
-    redeem_code,
-    remove,
-)
+from bot.access import AccessDenied, NotFound
+from bot.access.texts import denied_text
+from bot.i18n import N_, t, tb
+from bot.membership import service, texts
+from bot.membership.agencies import agency_name as _agency_name
+from bot.membership.agencies import find_agency_ids as _find_agency_ids
+from bot.membership.service import Database
 from handlers.context import (
     BotApplication,
     CommandSpec,
@@ -76,101 +68,51 @@ async def close_database_hook(application: BotApplication) -> None:
     svc.db = None
 
 
-def database(context: Context) -> Database:
-    db = services(context).db
-    if db is None:
-        raise RuntimeError("the database is not open")
-    return db  # type: ignore[no-any-return]
+def _db(context: Context) -> Database:
+    return service.database(services(context).db)
 
 
-@asynccontextmanager
-async def writing(update: Update, context: Context) -> AsyncIterator[AsyncSession]:
-    """One write transaction, with the acting user's row ensured first."""
-    svc = services(context)
+def _actor(update: Update, context: Context) -> service.Actor | None:
     user = update.effective_user
-    async with write_session(database(context).session_factory) as session:
-        if user is not None:
-            await ensure_user(
-                session,
-                svc.clock,
-                user.id,
-                display_name=user.full_name[:128],
-                language=user_lang(context),
-            )
-        yield session
-
-
-@asynccontextmanager
-async def reading(context: Context) -> AsyncIterator[AsyncSession]:
-    async with database(context).session_factory() as session:
-        yield session
+    if user is None:
+        return None
+    return service.Actor(user.id, user.full_name[:128], user_lang(context))
 
 
 def find_agency_ids(context: Context, text: str) -> list[str]:
-    """Agency ids named in ``text``: an exact id, else the engine's agency recogniser."""
     svc = services(context)
-    token = text.strip()
-    if token in svc.kb.agencies:
-        return [token]
-    return [a.id for a in svc.engine.find_agencies(token)] if token else []
+    return _find_agency_ids(svc.kb, svc.engine, text)
 
 
 def agency_name(context: Context, agency_id: str) -> str:
-    agency = services(context).kb.agencies.get(agency_id)
-    return agency.name if agency else agency_id
+    return _agency_name(services(context).kb, agency_id)
 
 
-DENIED = {
-    "not_admin": N_("Only an administrator can do this."),
-    "not_coordinator": N_("Only a coordinator of this agency or an administrator can do this."),
-    "not_member": N_("You are not a member of this agency. Ask its coordinator for a join code."),
-    "not_responsible": N_("Your agency is not responsible for this task."),
-    "not_author": N_("Only the author of an update can correct it."),
-    "too_late": N_("An update can only be corrected within 24 hours."),
-    "already_corrected": N_("This update has already been corrected."),
-}
-
-
-def denied_text(lang: str, exc: AccessDenied) -> str:
-    return t(lang, DENIED.get(exc.reason, N_("You are not allowed to do this.")))
-
-
-# -- /macode <agency> -------------------------------------------------------------------
+# -- /macode <agency> [people] [days] -------------------------------------------------------
 
 
 async def cmd_issue_code(update: Update, context: Context) -> None:
     lang = user_lang(context)
-    user = update.effective_user
     arg = command_argument(update)
-    if user is None:
+    if update.effective_user is None:
         return
     if not arg:
-        await send_html(update, context, t(lang, MACODE_USAGE))
+        await send_html(update, context, t(lang, texts.MACODE_USAGE))
         return
-    arg, uses, days = split_code_options(arg)
-    if not (1 <= uses <= MAX_USES and 1 <= days <= MAX_TTL.days):
-        await send_html(
-            update,
-            context,
-            t(
-                lang,
-                "A code can serve 1 to {uses} people and last 1 to {days} days.",
-                uses=format_number(MAX_USES, lang),
-                days=format_number(MAX_TTL.days, lang),
-            ),
-        )
+    request = service.code_request(arg)
+    if not request.valid:
+        await send_html(update, context, texts.code_limits(lang))
         return
-    ids = find_agency_ids(context, arg)
+    ids = find_agency_ids(context, request.agency_text)
     if not ids:
-        await send_html(
-            update, context, t(lang, "I do not recognise an agency in “{text}”.", text=arg[:200])
-        )
+        await send_html(update, context, texts.unknown_agency(lang, request.agency_text))
         return
     if len(ids) > 1:
         buttons = [
             [
                 InlineKeyboardButton(
-                    agency_name(context, i)[:60], callback_data=f"mc:{i}:{uses}:{days}"
+                    agency_name(context, i)[:60],
+                    callback_data=f"mc:{i}:{request.uses}:{request.days}",
                 )
             ]
             for i in ids[:8]
@@ -182,24 +124,7 @@ async def cmd_issue_code(update: Update, context: Context) -> None:
             InlineKeyboardMarkup(buttons),
         )
         return
-    await _issue(update, context, ids[0], uses, days)
-
-
-MACODE_USAGE = N_(
-    "Usage: /macode &lt;agency&gt; [people] [days], for example: /macode Sở Y tế tỉnh Lai Châu "
-    "(one person, 7 days) or /macode Bộ Nội vụ 5 30 (five people, 30 days)"
-)
-
-
-def split_code_options(arg: str) -> tuple[str, int, int]:
-    """'Bộ Nội vụ 5 30' → ('Bộ Nội vụ', 5, 30); without numbers: one use, 7 days."""
-    words = arg.split()
-    numbers: list[int] = []
-    while words and words[-1].isdigit() and len(numbers) < 2 and len(words) > 1:
-        numbers.insert(0, int(words.pop()[:6]))
-    uses = numbers[0] if numbers else 1
-    days = numbers[1] if len(numbers) > 1 else DEFAULT_TTL.days
-    return " ".join(words), uses, days
+    await _issue(update, context, ids[0], request.uses, request.days)
 
 
 async def on_issue_button(update: Update, context: Context) -> None:
@@ -213,8 +138,7 @@ async def on_issue_button(update: Update, context: Context) -> None:
         and parts[1] in services(context).kb.agencies
         and parts[2].isdigit()
         and parts[3].isdigit()
-        and 1 <= int(parts[2]) <= MAX_USES
-        and 1 <= int(parts[3]) <= MAX_TTL.days
+        and service.CodeRequest(parts[1], int(parts[2]), int(parts[3])).valid
     )
     if not valid:
         await edit_html(update, context, t(user_lang(context), "This button is no longer valid."))
@@ -222,81 +146,40 @@ async def on_issue_button(update: Update, context: Context) -> None:
     await _issue(update, context, parts[1], int(parts[2]), int(parts[3]))
 
 
-async def _issue(
-    update: Update, context: Context, agency_id: str, uses: int = 1, days: int = 7
-) -> None:
+async def _issue(update: Update, context: Context, agency_id: str, uses: int, days: int) -> None:
     lang = user_lang(context)
     svc = services(context)
-    user = update.effective_user
-    assert user is not None
+    actor = _actor(update, context)
+    assert actor is not None
     try:
-        async with writing(update, context) as session:
-            issued = await issue_code(
-                session,
-                svc.settings,
-                svc.clock,
-                actor_id=user.id,
-                agency_id=agency_id,
-                ttl=dt.timedelta(days=days),
-                max_uses=uses,
-            )
+        issued = await service.issue(
+            _db(context), svc.settings, svc.clock, actor, agency_id, uses, days
+        )
     except AccessDenied as exc:
         await send_html(update, context, denied_text(lang, exc))
         return
     except NotFound:
         await send_html(update, context, t(lang, "This agency is no longer in the documents."))
         return
-    text = t(
-        lang,
-        "Join code for <b>{agency}</b>: <code>{code}</code>\n"
-        "Valid until {expires}, for {uses} person(s). The officer sends: /thamgia {code}",
-        agency=agency_name(context, agency_id),
-        code=issued.code,
-        expires=format_datetime(issued.expires_at, lang, svc.settings.timezone, "short"),
-        uses=format_number(issued.max_uses, lang),
-    )
-    await send_html(update, context, text)
+    name = agency_name(context, agency_id)
+    await send_html(update, context, texts.issued(lang, issued, name, svc.settings.timezone))
 
 
 # -- /thamgia <code> --------------------------------------------------------------------
 
-JOIN_TEXT = {
-    JoinResult.invalid: N_("This join code is not valid. Check it, or ask your coordinator."),
-    JoinResult.expired: N_("This join code has expired. Ask your coordinator for a new one."),
-    JoinResult.used_up: N_("This join code has already been used. Ask for a new one."),
-}
-
 
 async def cmd_join(update: Update, context: Context) -> None:
     lang = user_lang(context)
-    user = update.effective_user
+    actor = _actor(update, context)
     code = command_argument(update)
-    if user is None:
+    if actor is None:
         return
     if not code:
         await send_html(update, context, t(lang, "Usage: /thamgia &lt;code&gt;"))
         return
-    async with writing(update, context) as session:
-        outcome = await redeem_code(
-            session,
-            services(context).clock,
-            user_id=user.id,
-            code=code[:64],
-            display_name=user.full_name[:128],
-        )
+    outcome = await service.join(_db(context), services(context).clock, actor, code)
     name = agency_name(context, outcome.agency_id or "")
-    if outcome.result is JoinResult.joined:
-        text = t(
-            lang,
-            "Welcome! You are now a member of <b>{agency}</b>. "
-            "Post progress with /capnhat, see it with /tiendo.",
-            agency=name,
-        )
-    elif outcome.result is JoinResult.already_member:
-        text = t(lang, "You are already a member of <b>{agency}</b>.", agency=name)
-    else:
-        text = t(lang, JOIN_TEXT[outcome.result])
-    await send_html(update, context, text)
+    await send_html(update, context, texts.joined(lang, outcome, name))
 
 
 # -- /roikhoi [agency] --------------------------------------------------------------------
@@ -307,8 +190,7 @@ async def cmd_leave(update: Update, context: Context) -> None:
     user = update.effective_user
     if user is None:
         return
-    async with reading(context) as session:
-        mine = await member_agencies(session, user.id)
+    mine = await service.agencies_of(_db(context), user.id)
     if not mine:
         await send_html(update, context, t(lang, "You are not a member of any agency."))
         return
@@ -337,15 +219,10 @@ async def on_leave_button(update: Update, context: Context) -> None:
 
 
 async def _leave(update: Update, context: Context, agency_id: str) -> None:
-    lang = user_lang(context)
-    user = update.effective_user
-    assert user is not None
-    async with writing(update, context) as session:
-        left = await leave(session, services(context).clock, user_id=user.id, agency_id=agency_id)
-    if left:
-        text = t(lang, "You have left <b>{agency}</b>.", agency=agency_name(context, agency_id))
-    else:
-        text = t(lang, "You are not a member of this agency.")
+    actor = _actor(update, context)
+    assert actor is not None
+    done = await service.leave_agency(_db(context), services(context).clock, actor, agency_id)
+    text = texts.left(user_lang(context), done, agency_name(context, agency_id))
     await send_html(update, context, text)
 
 
@@ -354,8 +231,8 @@ async def _leave(update: Update, context: Context, agency_id: str) -> None:
 
 async def cmd_remove(update: Update, context: Context) -> None:
     lang = user_lang(context)
-    user = update.effective_user
-    if user is None:
+    actor = _actor(update, context)
+    if actor is None:
         return
     parts = command_argument(update).split(maxsplit=1)
     if len(parts) != 2 or not parts[0].lstrip("-").isdigit():
@@ -367,43 +244,23 @@ async def cmd_remove(update: Update, context: Context) -> None:
         return
     ids = find_agency_ids(context, parts[1])
     if len(ids) != 1:
-        await send_html(
-            update,
-            context,
-            t(lang, "I do not recognise an agency in “{text}”.", text=parts[1][:200]),
-        )
+        await send_html(update, context, texts.unknown_agency(lang, parts[1]))
         return
     svc = services(context)
     try:
-        async with writing(update, context) as session:
-            removed = await remove(
-                session,
-                svc.settings,
-                svc.clock,
-                actor_id=user.id,
-                user_id=int(parts[0][:20]),
-                agency_id=ids[0],
-            )
+        done = await service.remove_member(
+            _db(context), svc.settings, svc.clock, actor, int(parts[0][:20]), ids[0]
+        )
     except AccessDenied as exc:
         await send_html(update, context, denied_text(lang, exc))
         return
-    if removed:
-        text = t(lang, "Removed from <b>{agency}</b>.", agency=agency_name(context, ids[0]))
-    else:
-        text = t(lang, "This person is not a member of this agency.")
-    await send_html(update, context, text)
+    await send_html(update, context, texts.removed(lang, done, agency_name(context, ids[0])))
 
 
 # -- /thanhvien <agency> (coordinators, admins) -----------------------------------------
 
 
 async def cmd_members(update: Update, context: Context) -> None:
-    import html
-
-    from bot.access import can_manage_agency
-    from bot.db.models import User
-    from bot.membership import members
-
     lang = user_lang(context)
     user = update.effective_user
     if user is None:
@@ -414,46 +271,26 @@ async def cmd_members(update: Update, context: Context) -> None:
         await send_html(update, context, t(lang, "Usage: /thanhvien &lt;agency&gt;"))
         return
     svc = services(context)
-    async with reading(context) as session:
-        if not await can_manage_agency(session, svc.settings, user.id, ids[0]):
-            await send_html(update, context, denied_text(lang, AccessDenied("not_coordinator")))
-            return
-        rows = await members(session, ids[0])
-        names = {
-            u.id: u.display_name for u in [await session.get(User, r.user_id) for r in rows] if u
-        }
-    lines = [t(lang, "<b>Members of {agency}</b>", agency=agency_name(context, ids[0]))]
-    tz = svc.settings.timezone
-    for row in rows:
-        since = format_datetime(row.joined_at, lang, tz, "short")
-        name = html.escape(names.get(row.user_id) or "—")
-        lines.append(f"• {name} (<code>{row.user_id}</code>), {since}")
-    if not rows:
-        lines.append(t(lang, "None yet."))
-    lines.append(t(lang, "Remove someone: /xoathanhvien &lt;user id&gt; &lt;agency&gt;"))
-    await send_html(update, context, "\n".join(lines))
+    try:
+        rows = await service.member_list(_db(context), svc.settings, user.id, ids[0])
+    except AccessDenied as exc:
+        await send_html(update, context, denied_text(lang, exc))
+        return
+    name = agency_name(context, ids[0])
+    await send_html(update, context, texts.member_list(lang, name, rows, svc.settings.timezone))
 
 
 # -- /dulieucuatoi (export) and /xoahoso (erase) ------------------------------------------
 
 
 async def cmd_export(update: Update, context: Context) -> None:
-    import json
-
-    from telegram import InputFile
-
-    from bot.membership.personal import export_user_data
-
     lang = user_lang(context)
     user = update.effective_user
     chat = update.effective_chat
     if user is None or chat is None:
         return
-    from handlers.curation import export_questions_of
-
-    async with reading(context) as session:
-        data = await export_user_data(session, user.id)
-    data["questions_asked"] = await export_questions_of(context, user.id)
+    data = await service.export_data(_db(context), user.id)
+    data["questions_asked"] = await services(context).curation.export_questions_of(user.id)
     payload = json.dumps(data, ensure_ascii=False, indent=2).encode()
     await context.bot.send_document(
         chat.id,
@@ -483,8 +320,6 @@ async def cmd_erase(update: Update, context: Context) -> None:
 
 
 async def on_erase_button(update: Update, context: Context) -> None:
-    from bot.membership.personal import erase_user_data
-
     query = update.callback_query
     user = update.effective_user
     lang = user_lang(context)
@@ -494,14 +329,8 @@ async def on_erase_button(update: Update, context: Context) -> None:
         await query.answer(tb(lang, "This button is no longer valid."))
         return
     await query.answer()
-    async with write_session(database(context).session_factory) as session:
-        erased = await erase_user_data(session, services(context).clock, user.id)
-    text = (
-        t(lang, "Your officer profile has been erased.")
-        if erased
-        else t(lang, "The bot holds no officer profile about you.")
-    )
-    await edit_html(update, context, text)
+    done = await service.erase_profile(_db(context), services(context).clock, user.id)
+    await edit_html(update, context, texts.erased(lang, done))
 
 
 COMMANDS = [

@@ -19,8 +19,10 @@ import html
 import re
 import secrets
 import warnings
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -33,8 +35,12 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.access import AccessDenied, NotFound, is_coordinator, member_agencies
+from bot.access.texts import denied_text
 from bot.db.models import NOTE_MAX_CHARS, ProgressUpdate, Status
 from bot.i18n import N_, format_date, format_datetime, format_number, t, tb
+from bot.membership import agencies
+from bot.membership.service import Actor, acting, database
+from bot.membership.service import reading as membership_reading
 from bot.progress.parse import ParseError, check_note, status_in_text
 from bot.progress.refs import Candidate, resolve, short_code
 from bot.progress.service import (
@@ -54,13 +60,29 @@ from handlers.context import (
     services,
     user_lang,
 )
-from handlers.membership import (
-    agency_name,
-    denied_text,
-    find_agency_ids,
-    reading,
-    writing,
-)
+
+# -- shared lookups (were imported from handlers.membership; their rules live in bot/) --
+
+
+def agency_name(context: Context, agency_id: str) -> str:
+    return agencies.agency_name(services(context).kb, agency_id)
+
+
+def find_agency_ids(context: Context, text: str) -> list[str]:
+    svc = services(context)
+    return agencies.find_agency_ids(svc.kb, svc.engine, text)
+
+
+def writing(update: Update, context: Context) -> AbstractAsyncContextManager[AsyncSession]:
+    """One write transaction, with the acting user's row ensured first."""
+    user = update.effective_user
+    actor = Actor(user.id, user.full_name[:128], user_lang(context)) if user else None
+    return acting(database(services(context).db), services(context).clock, actor)
+
+
+def reading(context: Context) -> AbstractAsyncContextManager[AsyncSession]:
+    return membership_reading(database(services(context).db))
+
 
 DRAFT = "capnhat"
 PAGE_SIZE = 6

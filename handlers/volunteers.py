@@ -777,8 +777,6 @@ async def on_erase_button(update: Update, context: Context) -> None:
     if query.data == "vd:n":
         await edit_html(update, context, t(lang, "All right, nothing was erased."))
         return
-    from handlers.curation import erase_questions_of
-
     async with write_session(_factory(context)) as session:
         result = await erase_personal_data(session, user.id, now=_now(context))
     FORM.clear(context)
@@ -791,7 +789,7 @@ async def on_erase_button(update: Update, context: Context) -> None:
             n=format_number(result.anonymised, lang),
         )
     # The questions this person asked that the bot kept for its curators go too.
-    questions = await erase_questions_of(context, user.id)
+    questions = await services(context).curation.erase_questions_of(user.id)
     if questions:
         text += "\n" + t(
             lang,

@@ -76,7 +76,7 @@ async def ensure_user(
     return user
 
 
-def _scope_of(role: Role) -> Scope:
+def scope_of(role: Role) -> Scope:
     return Scope(
         all=role.scope_all,
         level=role.scope_level,
@@ -94,7 +94,7 @@ async def active_grants(session: AsyncSession, user_id: int | None = None) -> li
 
 async def coordinator_scopes(session: AsyncSession, user_id: int) -> list[Scope]:
     """One Scope per active coordinator grant of ``user_id`` (empty: not a coordinator)."""
-    return [_scope_of(r) for r in await active_grants(session, user_id)]
+    return [scope_of(r) for r in await active_grants(session, user_id)]
 
 
 async def coordinator_scope(session: AsyncSession, user_id: int) -> Scope | None:
