@@ -19,7 +19,6 @@ run in ``post_init`` (before the bot takes updates, in list order) / ``post_shut
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from telegram import Update
 
     from bot.context import BotContext
+    from bot.db.engine import Database
 
 #: ``await check(session, settings, user_id)``: raises AccessDenied when not allowed.
 Check = Callable[["AsyncSession", access.HasAdmins, int], Awaitable[None]]
@@ -61,6 +62,52 @@ class Work:
         )
 
 
+@dataclass(frozen=True)
+class Actor:
+    """Who acts, as plain data (feature services take this, not a Telegram update)."""
+
+    user_id: int
+    display_name: str = ""
+    language: str | None = None
+
+
+@asynccontextmanager
+async def work(
+    db: Database,
+    settings: access.HasAdmins,
+    clock: Clock,
+    actor: Actor | None = None,
+    *,
+    write: bool = False,
+    require: Check | None = None,
+) -> AsyncIterator[Work]:
+    """Open a unit of work for ``actor`` without Telegram (feature services use this one;
+    :func:`unit` is the same for a handler's context and update)."""
+    opener = write_session if write else read_session
+    async with opener(db.session_factory) as session:
+        if write and actor is not None:
+            await access.ensure_user(
+                session,
+                clock,
+                actor.user_id,
+                display_name=actor.display_name[:128],
+                language=actor.language,
+            )
+        if require is not None:
+            if actor is None:
+                raise access.AccessDenied("no_user")
+            await require(session, settings, actor.user_id)
+        yield Work(session, actor.user_id if actor else None, clock)
+
+
+def actor_of(context: BotContext, update: Update | None) -> Actor | None:
+    """The update's user as an :class:`Actor` (None for updates without a user)."""
+    user = update.effective_user if update is not None else None
+    if user is None:
+        return None
+    return Actor(user.id, user.full_name[:128], context.lang)
+
+
 @asynccontextmanager
 async def unit(
     context: BotContext,
@@ -71,22 +118,11 @@ async def unit(
 ) -> AsyncIterator[Work]:
     """Open a unit of work on the bot's database for the update's user (see the module)."""
     svc = context.services
-    user = update.effective_user if update is not None else None
-    opener = write_session if write else read_session
-    async with opener(context.db.session_factory) as session:
-        if write and user is not None:
-            await access.ensure_user(
-                session,
-                svc.clock,
-                user.id,
-                display_name=user.full_name[:128],
-                language=context.lang,
-            )
-        if require is not None:
-            if user is None:
-                raise access.AccessDenied("no_user")
-            await require(session, svc.settings, user.id)
-        yield Work(session, user.id if user else None, svc.clock)
+    actor = actor_of(context, update)
+    async with work(
+        context.db, svc.settings, svc.clock, actor, write=write, require=require
+    ) as opened:
+        yield opened
 
 
 # -- checks ----------------------------------------------------------------------------------
@@ -99,9 +135,7 @@ async def admin(session: AsyncSession, settings: access.HasAdmins, user_id: int)
 
 async def coordinator(session: AsyncSession, settings: access.HasAdmins, user_id: int) -> None:
     """Admins, and users with a current coordinator grant."""
-    if not access.is_admin(settings, user_id) and not await access.is_coordinator(
-        session, user_id
-    ):
+    if not access.is_admin(settings, user_id) and not await access.is_coordinator(session, user_id):
         raise access.AccessDenied("not_coordinator")
 
 

@@ -13,24 +13,18 @@ from bot.access import AccessDenied, NotFound, is_admin
 from bot.access.texts import denied_text
 from bot.admin import texts
 from bot.admin.coordinators import Action, grant, grants, parse_command, parse_scope, revoke
+from bot.context import BotApplication, CommandSpec
+from bot.context import BotContext as Context
 from bot.i18n import N_, t
 from bot.membership.agencies import agency_name, find_agency_ids
 from bot.membership.service import Actor, database
-from handlers.context import (
-    BotApplication,
-    CommandSpec,
-    Context,
-    command_argument,
-    send_html,
-    services,
-    user_lang,
-)
+from handlers.context import command_argument, send_html
 
 
 async def cmd_coordinators(update: Update, context: Context) -> None:
-    lang = user_lang(context)
+    lang = context.lang
     user = update.effective_user
-    svc = services(context)
+    svc = context.services
     if user is None:
         return
     if not is_admin(svc.settings, user.id):

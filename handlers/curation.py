@@ -24,6 +24,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot.context import BotContext as Context
 from bot.curation import texts
 from bot.curation.grouping import Group
 from bot.curation.ratings import DOWN, UP, RatedQuestion
@@ -31,12 +32,12 @@ from bot.curation.review import Outcome
 from bot.curation.service import CurationService, NoDatabase, NotAdmin, NotCurator, Rated
 from bot.i18n import tb
 from handlers import callbacks as cb
-from handlers.context import Context, edit_html, send_html, services, user_lang
+from handlers.context import edit_html, send_html
 from handlers.render import shorten
 from knowledge.loader import KnowledgeError
 
 if TYPE_CHECKING:
-    from handlers.context import BotApplication
+    from bot.context import BotApplication
     from knowledge.answer import Answer
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ _CR = re.compile(rf"^cr:([ud]):([A-Za-z0-9_-]{{8}}):({_ID}|-)$")
 
 
 def _curation(context: Context) -> CurationService:
-    return services(context).curation
+    return context.services.curation
 
 
 def _quote(text: str) -> str:
@@ -147,8 +148,8 @@ async def on_rating_button(update: Update, context: Context) -> None:
     if query is None or m is None or user is None:
         await invalid_button(update, context)
         return
-    lang = user_lang(context)
-    svc = services(context)
+    lang = context.lang
+    svc = context.services
     token = m.group(2)
     rated = (context.user_data or {}).get(RATED_KEY, {})
     remembered = rated.get(token) if isinstance(rated, dict) else None
@@ -200,7 +201,7 @@ def list_keyboard(lang: str, groups: list[Group]) -> InlineKeyboardMarkup:
 
 async def cmd_unanswered(update: Update, context: Context) -> None:
     """/chuatraloi: the most frequent unanswered questions of the last 30 days, grouped."""
-    lang = user_lang(context)
+    lang = context.lang
     user = update.effective_user
     if user is None:
         return
@@ -229,7 +230,7 @@ async def on_curation_button(update: Update, context: Context) -> None:
     if query is None or m is None or user is None:
         await invalid_button(update, context)
         return
-    lang = user_lang(context)
+    lang = context.lang
     try:
         if _curation(context).db is None:
             raise NoDatabase
@@ -241,7 +242,7 @@ async def on_curation_button(update: Update, context: Context) -> None:
         elif m.group(1) == "x":
             await _dismiss(update, context, user.id, lang, int(m.group(2)))
         else:
-            task_id = services(context).resolver.task(m.group(5))
+            task_id = context.services.resolver.task(m.group(5))
             await _link(update, context, user.id, lang, int(m.group(4)), task_id)
     except NoDatabase:
         await _say(update, context, texts.no_database(lang))
@@ -320,7 +321,7 @@ async def _dismiss(
 
 async def cmd_reload_knowledge(update: Update, context: Context) -> None:
     """/taiknowledge (admins): reload the knowledge base from its files, validated first."""
-    lang = user_lang(context)
+    lang = context.lang
     user = update.effective_user
     try:
         if user is None:

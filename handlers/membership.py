@@ -1,6 +1,6 @@
 """Joining agencies: /macode (issue a join code), /thamgia (join), /roikhoi (leave),
 /xoathanhvien (remove a member), /thanhvien (members), /dulieucuatoi and /xoahoso
-(personal data); and the database start-up hook of the bot.
+(personal data); and the start-up sync of the knowledge base into the database.
 
 Thin: the rules are in :mod:`bot.membership` (``service`` opens the unit of work and
 checks the role in it), the texts in :mod:`bot.membership.texts`.
@@ -16,83 +16,39 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.access import AccessDenied, NotFound
 from bot.access.texts import denied_text
+from bot.context import BotApplication, CommandSpec
+from bot.context import BotContext as Context
 from bot.i18n import N_, t, tb
 from bot.membership import service, texts
 from bot.membership.agencies import agency_name as _agency_name
 from bot.membership.agencies import find_agency_ids as _find_agency_ids
-from bot.membership.service import Database
-from handlers.context import (
-    BotApplication,
-    CommandSpec,
-    Context,
-    command_argument,
-    edit_html,
-    send_html,
-    services,
-    user_lang,
-)
+from bot.session import actor_of
+from handlers.context import command_argument, edit_html, send_html
 
 log = logging.getLogger(__name__)
 
-# -- the database, for every area ----------------------------------------------------------
 
-
-async def open_database_hook(application: BotApplication) -> None:
-    """post_init: open (and upgrade) the database, then sync agencies/tasks from the KB."""
-    from bot.db.engine import open_database
-    from bot.db.persistence import DatabasePersistence
-    from bot.db.sync import sync_knowledge
-
+async def sync_knowledge_hook(application: BotApplication) -> None:
+    """Start-up (right after the core opened the database, before the other areas' hooks):
+    the database's agencies and tasks follow the knowledge base the bot answers from."""
     svc = application.services
-    if svc.db is None:
-        persistence = application.persistence
-        if isinstance(persistence, DatabasePersistence):
-            svc.db = await persistence.open()
-        else:
-            svc.db = await open_database(svc.settings.database_url)
-            svc.extras["membership_opened_db"] = svc.db
-    report = await sync_knowledge(svc.db.session_factory, svc.kb, clock=svc.clock)
-    if report.changed:
-        log.info("knowledge base synced: %s", report.summary())
-
-
-async def close_database_hook(application: BotApplication) -> None:
-    from bot.db.persistence import DatabasePersistence
-
-    svc = application.services
-    opened = svc.extras.pop("membership_opened_db", None)
-    if opened is not None:
-        await opened.dispose()
-    if isinstance(application.persistence, DatabasePersistence):
-        await application.persistence.close()
-    svc.db = None
-
-
-def _db(context: Context) -> Database:
-    return service.database(services(context).db)
-
-
-def _actor(update: Update, context: Context) -> service.Actor | None:
-    user = update.effective_user
-    if user is None:
-        return None
-    return service.Actor(user.id, user.full_name[:128], user_lang(context))
+    await svc.curation.sync_database(svc.kb)
 
 
 def find_agency_ids(context: Context, text: str) -> list[str]:
-    svc = services(context)
+    svc = context.services
     return _find_agency_ids(svc.kb, svc.engine, text)
 
 
 def agency_name(context: Context, agency_id: str) -> str:
-    return _agency_name(services(context).kb, agency_id)
+    return _agency_name(context.services.kb, agency_id)
 
 
 # -- /macode <agency> [people] [days] -------------------------------------------------------
 
 
 async def cmd_issue_code(update: Update, context: Context) -> None:
-    lang = user_lang(context)
+    lang = context.lang
     arg = command_argument(update)
     if update.effective_user is None:
         return
@@ -135,25 +91,25 @@ async def on_issue_button(update: Update, context: Context) -> None:
     parts = (query.data or "").split(":")
     valid = (
         len(parts) == 4
-        and parts[1] in services(context).kb.agencies
+        and parts[1] in context.services.kb.agencies
         and parts[2].isdigit()
         and parts[3].isdigit()
         and service.CodeRequest(parts[1], int(parts[2]), int(parts[3])).valid
     )
     if not valid:
-        await edit_html(update, context, t(user_lang(context), "This button is no longer valid."))
+        await edit_html(update, context, t(context.lang, "This button is no longer valid."))
         return
     await _issue(update, context, parts[1], int(parts[2]), int(parts[3]))
 
 
 async def _issue(update: Update, context: Context, agency_id: str, uses: int, days: int) -> None:
-    lang = user_lang(context)
-    svc = services(context)
-    actor = _actor(update, context)
+    lang = context.lang
+    svc = context.services
+    actor = actor_of(context, update)
     assert actor is not None
     try:
         issued = await service.issue(
-            _db(context), svc.settings, svc.clock, actor, agency_id, uses, days
+            context.db, svc.settings, svc.clock, actor, agency_id, uses, days
         )
     except AccessDenied as exc:
         await send_html(update, context, denied_text(lang, exc))
@@ -169,15 +125,16 @@ async def _issue(update: Update, context: Context, agency_id: str, uses: int, da
 
 
 async def cmd_join(update: Update, context: Context) -> None:
-    lang = user_lang(context)
-    actor = _actor(update, context)
+    lang = context.lang
+    actor = actor_of(context, update)
     code = command_argument(update)
     if actor is None:
         return
     if not code:
         await send_html(update, context, t(lang, "Usage: /thamgia &lt;code&gt;"))
         return
-    outcome = await service.join(_db(context), services(context).clock, actor, code)
+    svc = context.services
+    outcome = await service.join(context.db, svc.settings, svc.clock, actor, code)
     name = agency_name(context, outcome.agency_id or "")
     await send_html(update, context, texts.joined(lang, outcome, name))
 
@@ -186,11 +143,11 @@ async def cmd_join(update: Update, context: Context) -> None:
 
 
 async def cmd_leave(update: Update, context: Context) -> None:
-    lang = user_lang(context)
+    lang = context.lang
     user = update.effective_user
     if user is None:
         return
-    mine = await service.agencies_of(_db(context), user.id)
+    mine = await service.agencies_of(context.db, user.id)
     if not mine:
         await send_html(update, context, t(lang, "You are not a member of any agency."))
         return
@@ -219,10 +176,11 @@ async def on_leave_button(update: Update, context: Context) -> None:
 
 
 async def _leave(update: Update, context: Context, agency_id: str) -> None:
-    actor = _actor(update, context)
+    actor = actor_of(context, update)
     assert actor is not None
-    done = await service.leave_agency(_db(context), services(context).clock, actor, agency_id)
-    text = texts.left(user_lang(context), done, agency_name(context, agency_id))
+    svc = context.services
+    done = await service.leave_agency(context.db, svc.settings, svc.clock, actor, agency_id)
+    text = texts.left(context.lang, done, agency_name(context, agency_id))
     await send_html(update, context, text)
 
 
@@ -230,8 +188,8 @@ async def _leave(update: Update, context: Context, agency_id: str) -> None:
 
 
 async def cmd_remove(update: Update, context: Context) -> None:
-    lang = user_lang(context)
-    actor = _actor(update, context)
+    lang = context.lang
+    actor = actor_of(context, update)
     if actor is None:
         return
     parts = command_argument(update).split(maxsplit=1)
@@ -246,10 +204,10 @@ async def cmd_remove(update: Update, context: Context) -> None:
     if len(ids) != 1:
         await send_html(update, context, texts.unknown_agency(lang, parts[1]))
         return
-    svc = services(context)
+    svc = context.services
     try:
         done = await service.remove_member(
-            _db(context), svc.settings, svc.clock, actor, int(parts[0][:20]), ids[0]
+            context.db, svc.settings, svc.clock, actor, int(parts[0][:20]), ids[0]
         )
     except AccessDenied as exc:
         await send_html(update, context, denied_text(lang, exc))
@@ -261,7 +219,7 @@ async def cmd_remove(update: Update, context: Context) -> None:
 
 
 async def cmd_members(update: Update, context: Context) -> None:
-    lang = user_lang(context)
+    lang = context.lang
     user = update.effective_user
     if user is None:
         return
@@ -270,9 +228,9 @@ async def cmd_members(update: Update, context: Context) -> None:
     if len(ids) != 1:
         await send_html(update, context, t(lang, "Usage: /thanhvien &lt;agency&gt;"))
         return
-    svc = services(context)
+    svc = context.services
     try:
-        rows = await service.member_list(_db(context), svc.settings, user.id, ids[0])
+        rows = await service.member_list(context.db, svc.settings, user.id, ids[0])
     except AccessDenied as exc:
         await send_html(update, context, denied_text(lang, exc))
         return
@@ -284,13 +242,13 @@ async def cmd_members(update: Update, context: Context) -> None:
 
 
 async def cmd_export(update: Update, context: Context) -> None:
-    lang = user_lang(context)
+    lang = context.lang
     user = update.effective_user
     chat = update.effective_chat
     if user is None or chat is None:
         return
-    data = await service.export_data(_db(context), user.id)
-    data["questions_asked"] = await services(context).curation.export_questions_of(user.id)
+    data = await service.export_data(context.db, user.id)
+    data["questions_asked"] = await context.services.curation.export_questions_of(user.id)
     payload = json.dumps(data, ensure_ascii=False, indent=2).encode()
     await context.bot.send_document(
         chat.id,
@@ -300,7 +258,7 @@ async def cmd_export(update: Update, context: Context) -> None:
 
 
 async def cmd_erase(update: Update, context: Context) -> None:
-    lang = user_lang(context)
+    lang = context.lang
     user = update.effective_user
     if user is None:
         return
@@ -322,14 +280,15 @@ async def cmd_erase(update: Update, context: Context) -> None:
 async def on_erase_button(update: Update, context: Context) -> None:
     query = update.callback_query
     user = update.effective_user
-    lang = user_lang(context)
+    lang = context.lang
     if query is None or user is None:
         return
     if query.data != f"mx:{user.id}":  # someone else's button, or forged
         await query.answer(tb(lang, "This button is no longer valid."))
         return
     await query.answer()
-    done = await service.erase_profile(_db(context), services(context).clock, user.id)
+    svc = context.services
+    done = await service.erase_profile(context.db, svc.settings, svc.clock, user.id)
     await edit_html(update, context, texts.erased(lang, done))
 
 
@@ -344,9 +303,8 @@ COMMANDS = [
 
 
 def register(application: BotApplication) -> None:
-    """The database hooks (first, so every area finds ``services.db`` open) and commands."""
-    application.services.startup.insert(0, open_database_hook)
-    application.services.shutdown.insert(0, close_database_hook)
+    """The knowledge sync at start-up, the commands and buttons, the menu entries."""
+    application.services.startup.append(sync_knowledge_hook)
     add = application.add_handler
     add(CommandHandler(["macode", "joincode"], cmd_issue_code))
     add(CommandHandler(["thamgia", "join"], cmd_join))

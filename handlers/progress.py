@@ -19,7 +19,7 @@ import html
 import re
 import secrets
 import warnings
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -39,8 +39,6 @@ from bot.access.texts import denied_text
 from bot.db.models import NOTE_MAX_CHARS, ProgressUpdate, Status
 from bot.i18n import N_, format_date, format_datetime, format_number, t, tb
 from bot.membership import agencies
-from bot.membership.service import Actor, acting, database
-from bot.membership.service import reading as membership_reading
 from bot.progress.parse import ParseError, check_note, status_in_text
 from bot.progress.refs import Candidate, resolve, short_code
 from bot.progress.service import (
@@ -50,6 +48,7 @@ from bot.progress.service import (
     record_update,
 )
 from bot.progress.status import AgencyProgress, agency_progress, task_progress
+from bot.session import unit
 from handlers.context import (
     BotApplication,
     CommandSpec,
@@ -73,15 +72,17 @@ def find_agency_ids(context: Context, text: str) -> list[str]:
     return agencies.find_agency_ids(svc.kb, svc.engine, text)
 
 
-def writing(update: Update, context: Context) -> AbstractAsyncContextManager[AsyncSession]:
+@contextlib.asynccontextmanager
+async def writing(update: Update, context: Context) -> AsyncIterator[AsyncSession]:
     """One write transaction, with the acting user's row ensured first."""
-    user = update.effective_user
-    actor = Actor(user.id, user.full_name[:128], user_lang(context)) if user else None
-    return acting(database(services(context).db), services(context).clock, actor)
+    async with unit(context, update, write=True) as work:
+        yield work.session
 
 
-def reading(context: Context) -> AbstractAsyncContextManager[AsyncSession]:
-    return membership_reading(database(services(context).db))
+@contextlib.asynccontextmanager
+async def reading(context: Context) -> AsyncIterator[AsyncSession]:
+    async with unit(context) as work:
+        yield work.session
 
 
 DRAFT = "capnhat"

@@ -99,7 +99,7 @@ async def grant(
     db: Database, settings: HasAdmins, clock: Clock, actor: Actor, user_id: int, scope: Scope
 ) -> None:
     """Admins only (AccessDenied); unknown agencies in the scope raise NotFound."""
-    async with acting(db, clock, actor) as session:
+    async with acting(db, settings, clock, actor) as session:
         await grant_coordinator(
             session, settings, clock, actor_id=actor.user_id, user_id=user_id, scope=scope
         )
@@ -109,7 +109,7 @@ async def revoke(
     db: Database, settings: HasAdmins, clock: Clock, actor: Actor, user_id: int
 ) -> int:
     """Admins only; how many grants were revoked."""
-    async with acting(db, clock, actor) as session:
+    async with acting(db, settings, clock, actor) as session:
         return await revoke_coordinator(
             session, settings, clock, actor_id=actor.user_id, user_id=user_id
         )

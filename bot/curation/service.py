@@ -381,7 +381,9 @@ class CurationService:
             return
         from bot.db.sync import sync_knowledge
 
-        await sync_knowledge(db.session_factory, kb, clock=self.host.clock)
+        report = await sync_knowledge(db.session_factory, kb, clock=self.host.clock)
+        if report.changed:
+            log.info("knowledge base synced: %s", report.summary())
 
     async def _audit(self, actor: int, action: str, **details: object) -> None:
         db = self.db

@@ -16,9 +16,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.access import AccessDenied, HasAdmins, can_manage_agency, ensure_user, member_agencies
+from bot.access import AccessDenied, HasAdmins, can_manage_agency, member_agencies
 from bot.clock import Clock
-from bot.db.engine import Database, read_session, write_session
+from bot.db.engine import Database, read_session
 from bot.db.models import User
 from bot.membership import (
     DEFAULT_TTL,
@@ -33,15 +33,9 @@ from bot.membership import (
     remove,
 )
 from bot.membership.personal import erase_user_data, export_user_data
+from bot.session import Actor, work
 
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acts: the Telegram user id, a display name and the chat language."""
-
-    user_id: int
-    display_name: str = ""
-    language: str | None = None
+__all__ = ["Actor", "acting", "database", "reading"]  # and the use cases below
 
 
 def database(db: object) -> Database:
@@ -52,18 +46,13 @@ def database(db: object) -> Database:
 
 
 @asynccontextmanager
-async def acting(db: Database, clock: Clock, actor: Actor | None) -> AsyncIterator[AsyncSession]:
-    """One write transaction, with the acting user's row ensured first."""
-    async with write_session(db.session_factory) as session:
-        if actor is not None:
-            await ensure_user(
-                session,
-                clock,
-                actor.user_id,
-                display_name=actor.display_name[:128],
-                language=actor.language,
-            )
-        yield session
+async def acting(
+    db: Database, settings: HasAdmins, clock: Clock, actor: Actor | None
+) -> AsyncIterator[AsyncSession]:
+    """One write transaction (the one session helper), the acting user's row ensured first.
+    The rules called inside check the role and audit in this same transaction."""
+    async with work(db, settings, clock, actor, write=True) as unit:
+        yield unit.session
 
 
 @asynccontextmanager
@@ -110,7 +99,7 @@ async def issue(
 ) -> IssuedCode:
     """A join code for ``agency_id``; AccessDenied outside the actor's scope, NotFound
     for an agency no longer in the documents."""
-    async with acting(db, clock, actor) as session:
+    async with acting(db, settings, clock, actor) as session:
         return await issue_code(
             session,
             settings,
@@ -122,8 +111,10 @@ async def issue(
         )
 
 
-async def join(db: Database, clock: Clock, actor: Actor, code: str) -> JoinOutcome:
-    async with acting(db, clock, actor) as session:
+async def join(
+    db: Database, settings: HasAdmins, clock: Clock, actor: Actor, code: str
+) -> JoinOutcome:
+    async with acting(db, settings, clock, actor) as session:
         return await redeem_code(
             session,
             clock,
@@ -142,15 +133,17 @@ async def agencies_of(db: Database, user_id: int) -> list[str]:
         return await member_agencies(session, user_id)
 
 
-async def leave_agency(db: Database, clock: Clock, actor: Actor, agency_id: str) -> bool:
-    async with acting(db, clock, actor) as session:
+async def leave_agency(
+    db: Database, settings: HasAdmins, clock: Clock, actor: Actor, agency_id: str
+) -> bool:
+    async with acting(db, settings, clock, actor) as session:
         return await leave(session, clock, user_id=actor.user_id, agency_id=agency_id)
 
 
 async def remove_member(
     db: Database, settings: HasAdmins, clock: Clock, actor: Actor, user_id: int, agency_id: str
 ) -> bool:
-    async with acting(db, clock, actor) as session:
+    async with acting(db, settings, clock, actor) as session:
         return await remove(
             session,
             settings,
@@ -192,7 +185,7 @@ async def export_data(db: Database, user_id: int) -> dict[str, Any]:
         return await export_user_data(session, user_id)
 
 
-async def erase_profile(db: Database, clock: Clock, user_id: int) -> bool:
+async def erase_profile(db: Database, settings: HasAdmins, clock: Clock, user_id: int) -> bool:
     """Blank the name, close every membership; False when the person is unknown."""
-    async with acting(db, clock, None) as session:
+    async with acting(db, settings, clock, None) as session:
         return await erase_user_data(session, clock, user_id)
