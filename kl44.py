@@ -52,13 +52,13 @@ Register = core.Register
 #: buttons, start-up hooks and menu entries.
 AREAS: list[Register] = [
     membership.register,  # /thamgia, /macode, /roikhoi; syncs the knowledge base to the database
-    admin.register,  # /dieuphoi, /taiknowledge (admins only)
+    admin.register,  # /dieuphoi (admins only)
     progress.register,  # /capnhat conversation, /tiendo
     reminders.register,  # reminder buttons, /vang, /trolai, /hanchot; scheduler jobs
     digest.register,  # /baocao, /xuat
     volunteers.register,  # /dangky conversation, /cuatoi, /xoadulieu
     campaigns.register,  # /chiendich conversation
-    curation.register,  # /chuatraloi; 👍/👎 under answers
+    curation.register,  # /chuatraloi, /taiknowledge; 👍/👎 under answers
 ]
 
 #: Unlisted aliases that also work: English names people may try.

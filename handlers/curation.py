@@ -24,6 +24,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot.callbacks import ref
 from bot.context import BotContext as Context
 from bot.curation import texts
 from bot.curation.grouping import Group
@@ -31,7 +32,6 @@ from bot.curation.ratings import DOWN, UP, RatedQuestion
 from bot.curation.review import Outcome
 from bot.curation.service import CurationService, NoDatabase, NotAdmin, NotCurator, Rated
 from bot.i18n import tb
-from handlers import callbacks as cb
 from handlers.context import edit_html, send_html
 from handlers.render import shorten
 from knowledge.loader import KnowledgeError
@@ -83,7 +83,7 @@ def _remember(context: Context, token: str, question: RatedQuestion) -> None:
 
 
 def rating_row(answer: Answer, token: str) -> list[InlineKeyboardButton]:
-    task = cb.ref(answer.tasks[0]) if answer.tasks else "-"
+    task = ref(answer.tasks[0]) if answer.tasks else "-"
     return [
         InlineKeyboardButton("👍", callback_data=f"cr:u:{token}:{task}"),
         InlineKeyboardButton("👎", callback_data=f"cr:d:{token}:{task}"),
@@ -132,7 +132,7 @@ def _without_rating(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup
     if markup is None:
         return None
     rows = [
-        [b for b in row if not (b.callback_data or "").startswith("cr:")]
+        [b for b in row if not str(b.callback_data or "").startswith("cr:")]
         for row in markup.inline_keyboard
     ]
     rows = [r for r in rows if r]
@@ -266,7 +266,7 @@ async def _show_candidates(
         [
             InlineKeyboardButton(
                 shorten(curation.task_label(task)),
-                callback_data=f"cq:l:{group.leader_id}:{cb.ref(task)}",
+                callback_data=f"cq:l:{group.leader_id}:{ref(task)}",
             )
         ]
         for task in tasks

@@ -17,7 +17,6 @@ from enum import StrEnum
 
 from bot.access import (
     HasAdmins,
-    Scope,
     active_grants,
     grant_coordinator,
     revoke_coordinator,
@@ -26,6 +25,7 @@ from bot.access import (
 from bot.clock import Clock
 from bot.db.engine import Database, read_session
 from bot.membership.service import Actor, acting
+from bot.scope import Scope
 
 LEVELS = {
     "trunguong": "central",

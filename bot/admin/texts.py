@@ -5,9 +5,9 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from bot.access import Scope
 from bot.admin.coordinators import Grant
 from bot.i18n import N_, t
+from bot.scope import Scope
 
 USAGE = N_(
     "Usage:\n"

@@ -86,7 +86,9 @@ class Result:
     phrasings_added: int = 0
 
 
-def _audit(actor: int, action: str, object_id: str, now: dt.datetime, **details: object):
+def _audit(
+    actor: int, action: str, object_id: str, now: dt.datetime, **details: object
+) -> AuditLog:
     return AuditLog(
         actor_id=actor,
         action=action,

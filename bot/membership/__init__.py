@@ -166,7 +166,7 @@ async def redeem_code(
         .values(uses=JoinCode.uses + 1)
         .execution_options(synchronize_session=False)
     )
-    if taken.rowcount != 1:
+    if getattr(taken, "rowcount", 0) != 1:  # a CursorResult for an UPDATE
         return JoinOutcome(JoinResult.used_up, row.agency_id)
     session.add(
         Membership(user_id=user_id, agency_id=row.agency_id, joined_at=now, join_code_id=row.id)
