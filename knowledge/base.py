@@ -44,7 +44,7 @@ class KnowledgeBase:
         for task in tasks:
             self._by_document[task.document].append(task)
             for agency in task.lead:
-                self._by_agency[agency].append((task, "lead"))
+                self._by_agency[agency].append((task, task.role))
             for agency in task.coordinate:
                 if agency not in task.lead:
                     self._by_agency[agency].append((task, "coordinate"))
@@ -70,7 +70,9 @@ class KnowledgeBase:
         return [Section(document_id, code, titles[code], tuple(ts)) for code, ts in order.items()]
 
     def tasks_of_agency(self, agency_id: str) -> list[tuple[Task, str]]:
-        """(task, role) pairs, role "lead" or "coordinate", in document order."""
+        """(task, role) pairs in document order. The role is the part the document prints
+        for the agency: "lead" (chủ trì), "coordinate" (phối hợp, as partner or as the
+        owner's own verb), "participate" (tham gia) or "addressee" (no role printed)."""
         return list(self._by_agency.get(agency_id, []))
 
     def counts(self) -> dict[str, int]:

@@ -31,14 +31,18 @@ def short(text: str, limit: int = MAX_TITLE) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip(" ,;:") + "…"
 
 
-def agency_name(agency: Agency, lang: str) -> str:
+def agency_name(agency: Agency, lang: str, printed: str = "") -> str:
+    """The agency's name; ``printed`` is how a task prints it when that differs."""
+    name = printed or agency.name
     if lang == "en" and agency.name_en:
-        return f"{agency.name_en} ({agency.name})"
-    return agency.name
+        return f"{agency.name_en} ({name})"
+    return name
 
 
-def agency_list(kb: KnowledgeBase, ids: list[str], lang: str) -> str:
-    return "; ".join(agency_name(kb.agencies[i], lang) for i in ids)
+def agency_list(kb: KnowledgeBase, ids: list[str], lang: str, task: Task | None = None) -> str:
+    """Names joined with "; ", as ``task`` prints them when given."""
+    printed = task.printed if task is not None else {}
+    return "; ".join(agency_name(kb.agencies[i], lang, printed.get(i, "")) for i in ids)
 
 
 def level_name(level: str, lang: str) -> str:
@@ -68,6 +72,8 @@ def deadline_line(deadline: Deadline, lang: str) -> str:
         line += tr(lang, " (by {date})", date=fmt_date(deadline.due, lang))
     elif deadline.kind == "recurring" and deadline.recurrence == "ongoing":
         line += tr(lang, " (an ongoing task, no fixed end date)")
+    elif deadline.kind == "recurring" and deadline.recurrence == "periodic":
+        line += tr(lang, " (periodic: the document prints no frequency)")
     elif deadline.kind == "recurring":
         line += tr(lang, " (repeats every year)")
     elif deadline.kind == "conditional":
@@ -84,6 +90,74 @@ def deadline_line(deadline: Deadline, lang: str) -> str:
     return line
 
 
+# The documents' own words for a role that is not "chủ trì" (Task.role), per language.
+_ROLE_LINE = {
+    "coordinate": "Coordinating (printed: “{verb}”), no lead printed: {agencies}",
+    "participate": "Taking part (printed: “{verb}”), no lead printed: {agencies}",
+    "addressee": "The document names no lead; it is addressed to: {agencies}",
+}
+_ROLE_TAG = {
+    "lead": "lead",
+    "coordinate": "coordinate",
+    "participate": "take part",
+    "addressee": "addressee, no lead printed",
+}
+
+
+def owners_line(kb: KnowledgeBase, task: Task, lang: str) -> str:
+    """The bodies a task is given to, labelled with the document's own role for them:
+    "Chủ trì: …" only where the document prints a lead."""
+    names = agency_list(kb, task.lead, lang, task)
+    if task.role == "lead":
+        return tr(lang, "Lead: {agencies}", agencies=names)
+    verb = task.role_text or task.role
+    verb = verb[:1].upper() + verb[1:]
+    return tr(lang, _ROLE_LINE[task.role], verb=verb, agencies=names)
+
+
+def role_tag(task: Task, role: str, lang: str) -> str:
+    """A short label of an agency's part in a task for lists: "chủ trì", "phối hợp",
+    or the document's own verb ("Phối hợp, tham gia")."""
+    if role in ("coordinate", "participate") and task.role == role and task.role_text:
+        return task.role_text[:1].lower() + task.role_text[1:]
+    return tr(lang, _ROLE_TAG.get(role, "coordinate"))
+
+
+def owner_names(kb: KnowledgeBase, task: Task, lang: str) -> str:
+    """The owners of a task for one-line lists, with the printed role when not lead."""
+    names = agency_list(kb, task.lead, lang, task)
+    if task.role == "lead":
+        return names
+    return f"{names} ({role_tag(task, task.role, lang)})"
+
+
+def _milestones(task: Task, first: str) -> str:
+    """The printed (deadline, output) pairs of a row, the asked-for one first."""
+    pairs = []
+    for m in task.milestones:
+        if first == "deadline":
+            pairs.append(f"{m.deadline} → {m.output}" if m.output else m.deadline)
+        else:
+            pairs.append(f"{m.output} ({m.deadline})" if m.output else "")
+    return "; ".join(p for p in pairs if p)
+
+
+def output_line(kb: KnowledgeBase, task: Task, lang: str) -> str:
+    if task.milestones:
+        return tr(lang, "Main output: {output}", output=_milestones(task, "output"))
+    if task.output:
+        return tr(lang, "Main output: {output}", output=short(task.output))
+    if not has_column(kb, task, "Sản phẩm chủ yếu"):
+        return tr(lang, "Main output: the document has no output column and names none.")
+    return tr(lang, "Main output: the document names none for this task.")
+
+
+def has_column(kb: KnowledgeBase, task: Task, header: str) -> bool:
+    """Whether the task is a row of a table of its document that prints ``header``."""
+    table = kb.document_of(task).table
+    return table is not None and task.ref.startswith(table.ref_prefix) and table.has(header)
+
+
 def fact_lines(kb: KnowledgeBase, task: Task, intents: list[str], lang: str) -> list[str]:
     """The lines of a task card, the asked-for facts first."""
     order = [i for i in intents if i in ("lead", "coordinate", "deadline", "output")]
@@ -93,24 +167,28 @@ def fact_lines(kb: KnowledgeBase, task: Task, intents: list[str], lang: str) -> 
     lines = []
     for item in order:
         if item == "lead":
-            lines.append(tr(lang, "Lead: {agencies}", agencies=agency_list(kb, task.lead, lang)))
+            lines.append(owners_line(kb, task, lang))
             if printed := printed_cell(task, "Cơ quan chủ trì:"):
                 lines.append(tr(lang, "  (as printed: {text})", text=short(printed, 300)))
         elif item == "coordinate":
             if task.coordinate:
-                names = agency_list(kb, task.coordinate, lang)
-                lines.append(tr(lang, "Coordinating: {agencies}", agencies=names))
+                names = agency_list(kb, task.coordinate, lang, task)
+                if task.role == "lead":
+                    lines.append(tr(lang, "Coordinating: {agencies}", agencies=names))
+                else:  # partners of an owner that is not printed as lead
+                    lines.append(tr(lang, "Together with: {agencies}", agencies=names))
                 if printed := printed_cell(task, "Cơ quan phối hợp:"):
                     lines.append(tr(lang, "  (as printed: {text})", text=short(printed, 300)))
             else:
                 lines.append(tr(lang, "Coordinating: the document names no coordinating agency."))
         elif item == "deadline":
-            lines.append(deadline_line(kb.deadline(task.id), lang))
-        elif item == "output":
-            if task.output:
-                lines.append(tr(lang, "Main output: {output}", output=short(task.output)))
+            if task.milestones:
+                pairs = _milestones(task, "deadline")
+                lines.append(tr(lang, "Deadline: {text}", text=pairs))
             else:
-                lines.append(tr(lang, "Main output: the document names none for this task."))
+                lines.append(deadline_line(kb.deadline(task.id), lang))
+        elif item == "output":
+            lines.append(output_line(kb, task, lang))
     return lines
 
 
@@ -151,11 +229,15 @@ def agency_overview(
     role: str | None = None,
 ) -> str:
     if not items:
-        return tr(
+        text = tr(
             lang,
             "{agency}: no task in the documents names it as lead or coordinator.",
             agency=agency_name(agency, lang),
         )
+        issued = [d for d in kb.documents.values() if fold(d.issuer) == fold(agency.name)]
+        for doc in issued:  # UBND tỉnh Lai Châu: it issues the plan, it has no duty in it
+            text += "\n" + tr(lang, "It issued: {document}", document=document_citation(doc, lang))
+        return text
     header_key = {
         "lead": "{agency} leads {n} task(s):",
         "coordinate": "{agency} coordinates on {n} task(s):",
@@ -168,7 +250,7 @@ def agency_overview(
             current = doc.id
             lines.append("")
             lines.append(document_citation(doc, lang))
-        role_label = tr(lang, "lead") if task_role == "lead" else tr(lang, "coordinate")
+        role_label = role_tag(task, task_role, lang)
         deadline = kb.deadline(task.id)
         due = f"; {deadline.text}" if deadline.text else ""
         full = len(items) <= 6 or (len(items) <= 12 and task_role == "lead")
@@ -218,7 +300,7 @@ def due_listing(
         lines = [tr(lang, "Due in {month}:", month=fmt_month(year, number, lang))]
     for task in tasks:
         doc = kb.document_of(task)
-        lead = agency_list(kb, task.lead, lang)
+        lead = owner_names(kb, task, lang)
         lines.append(
             f"• {short(task.title, 200)} — {lead} ({kb.deadline(task.id).text}; "
             f"{doc.label}, {task.ref})"
@@ -235,7 +317,7 @@ def document_listing(kb: KnowledgeBase, doc: Document, lang: str, section: str |
         lines.append("")
         lines.append(f"{sec.code}. {short(sec.title, 160)}" if sec.title else sec.code)
         for task in sec.tasks:
-            lead = agency_list(kb, task.lead, lang)
+            lead = owner_names(kb, task, lang)
             lines.append(f"• {task.ref}: {short(task.title, 140)} — {lead}")
     return "\n".join(lines)
 
@@ -265,53 +347,93 @@ def ambiguous_hint(lang: str) -> str:
     return tr(lang, "The same duty also appears at other levels: see the buttons below.")
 
 
-def document_fact(kb: KnowledgeBase, doc: Document, fact: str, lang: str) -> str:
-    """One fact of a document's record (date, number, issuer, signer), then the record."""
+def _fact_line(doc: Document, fact: str, lang: str) -> str:
     if fact == "date":
-        first = (
-            tr(lang, "Date of the document: {date}.", date=fmt_date(doc.date, lang))
-            if doc.date
-            else tr(lang, "The copy of this document prints no date of issue, so I will not guess.")
-        )
-    elif fact == "number":
-        first = (
-            tr(lang, "Number of the document: {number}.", number=doc.number)
-            if doc.number
-            else tr(lang, "The copy of this document prints no number, so I will not guess.")
-        )
-    elif fact == "signer":
-        first = (
-            tr(
+        if not doc.date:
+            return tr(
+                lang, "The copy of this document prints no date of issue, so I will not guess."
+            )
+        line = tr(lang, "Date of the document: {date}.", date=fmt_date(doc.date, lang))
+        if doc.date_from == "e_signature":
+            line += " " + tr(
+                lang,
+                "(The header prints no date: this is the date of the electronic signature "
+                "stamp at the end of the copy.)",
+            )
+        return line
+    if fact == "number":
+        if doc.number:
+            return tr(lang, "Number of the document: {number}.", number=doc.number)
+        return tr(lang, "The copy of this document prints no number, so I will not guess.")
+    if fact == "signer":
+        if doc.signer:
+            return tr(
                 lang,
                 "Signed by: {name} ({capacity}).",
                 name=doc.signer.name,
                 capacity=doc.signer.capacity,
             )
-            if doc.signer
-            else tr(lang, "The copy of this document prints no signer, so I will not guess.")
-        )
-    else:
-        first = tr(
-            lang,
-            "Issued by: {issuer} ({level} level).",
-            issuer=doc.issuer,
-            level=level_name(doc.level, lang),
-        )
+        return tr(lang, "The copy of this document prints no signer, so I will not guess.")
+    if fact == "executors":
+        if doc.executors:
+            return tr(lang, "Who executes it (as printed): {text}", text=doc.executors.text)
+        return tr(lang, "The copy of this document prints no article on who executes it.")
+    if fact == "effect":
+        if doc.effect:
+            return tr(lang, "Entry into force (as printed): {text}", text=doc.effect.text)
+        return tr(lang, "The copy of this document prints no entry-into-force clause.")
+    return tr(
+        lang,
+        "Issued by: {issuer} ({level} level).",
+        issuer=doc.issuer,
+        level=level_name(doc.level, lang),
+    )
+
+
+def document_fact(kb: KnowledgeBase, doc: Document, fact: str | list[str], lang: str) -> str:
+    """The facts asked of a document (date, number, issuer, signer, executors, effect),
+    each on its line in the order asked, then the document's record."""
+    facts = [fact] if isinstance(fact, str) else list(fact)
+    first = "\n".join(_fact_line(doc, f, lang) for f in facts)
     return first + "\n\n" + document_record(kb, doc, lang)
 
 
 def document_record(kb: KnowledgeBase, doc: Document, lang: str) -> str:
-    """The document's record: citation, number, date, issuer, what it implements."""
+    """The document's record: citation, number, date, issuer, signer, what it implements."""
     none = tr(lang, "not printed in the copy")
+    date = fmt_date(doc.date, lang) if doc.date else none
+    if doc.date and doc.date_from == "e_signature":
+        date += " " + tr(lang, "(electronic signature stamp)")
     lines = [
         document_citation(doc, lang),
         tr(lang, "• Number: {value}", value=doc.number or none),
-        tr(lang, "• Date: {value}", value=fmt_date(doc.date, lang) if doc.date else none),
+        tr(lang, "• Date: {value}", value=date),
         tr(lang, "• Issued by: {value}", value=doc.issuer),
     ]
+    if doc.signer:
+        signer = f"{doc.signer.name} ({doc.signer.capacity})"
+        lines.append(tr(lang, "• Signed by: {value}", value=signer))
     if doc.parent and doc.parent in kb.documents:
         parent = kb.documents[doc.parent]
         lines.append(tr(lang, "• Implements: {value}", value=document_citation(parent, lang)))
+    return "\n".join(lines)
+
+
+def cited_answer(kb: KnowledgeBase, hits: list, lang: str) -> str:
+    """Texts the documents cite by number: the citation as printed and who cites it. The
+    base holds the citation only, never the cited text's content."""
+    lines = [tr(lang, "The base holds only the citation of this text, not its content:")]
+    for hit in hits:
+        lines.append("")
+        lines.append(f"• {hit.cited.text}")
+        where = []
+        for doc, basis in zip(hit.documents, hit.in_basis, strict=True):
+            how = tr(lang, "as its basis") if basis else tr(lang, "in its text")
+            where.append(f"{doc.label} ({level_name(doc.level, lang)}, {how})")
+        lines.append(tr(lang, "  Cited by: {documents}", documents="; ".join(where)))
+        note = hit.cited.note_en if lang == "en" and hit.cited.note_en else hit.cited.note
+        if note:
+            lines.append(f"  {note}")
     return "\n".join(lines)
 
 

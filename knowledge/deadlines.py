@@ -2,7 +2,8 @@
 
 "12/2023" → date 2023-12-31; "trước ngày 05/3/2023" → date 2023-03-04 (the last
 day it may still be done; answers always quote the printed text); "Năm 2023 - 2024"
-→ period; "Hàng năm", "Thường xuyên" → recurring; "Sau khi …" → conditional; "" → none.
+→ period; "Hàng năm" → recurring yearly, "Thường xuyên" → recurring ongoing, "định kỳ"
+with no frequency → recurring periodic (not yearly); "Sau khi …" → conditional; "" → none.
 """
 
 from __future__ import annotations
@@ -38,8 +39,11 @@ def parse_deadline(text: str) -> Deadline:
         return Deadline(text=printed, kind="none")
     if f.startswith("sau khi") or " sau khi " in f or f.startswith("khi "):
         return Deadline(text=printed, kind="conditional")
-    if re.search(r"\bhang nam\b|\bmoi nam\b|\bdinh ky\b", f) and not _YEARS.search(f):
+    if re.search(r"\bhang nam\b|\bmoi nam\b", f) and not _YEARS.search(f):
         return Deadline(text=printed, kind="recurring", recurrence="yearly")
+    if re.search(r"\bdinh ky\b", f) and not _YEARS.search(f):
+        # "định kỳ" alone prints no frequency: periodic, never read as yearly.
+        return Deadline(text=printed, kind="recurring", recurrence="periodic")
     if "thuong xuyen" in f or "lien tuc" in f:
         return Deadline(text=printed, kind="recurring", recurrence="ongoing")
     try:

@@ -757,6 +757,23 @@ class Engine:
 
     # ------------------------------------------------------- probe-found rules
 
+    def _cited_text(self, q: Query, lang: str) -> Answer | None:
+        """ "176-KH/TU là gì", "văn bản nào căn cứ Công văn 809": a text the documents cite
+        by number but the base does not hold; answered with its citation, only when the
+        question asks nothing else (no duty words)."""
+        text = " ".join(fold(q.text).replace("'", " ").split())
+        hits, rest = doc_facts.find_cited(self.kb, text)
+        if not hits:
+            return None
+        rest = re.sub(r"[^\w ]", " ", rest)
+        content = doc_facts.asks_content(rest)  # "nói gì", "có nội dung gì": not in the base
+        rest_words = doc_facts.residual(doc_facts.CONTENT.sub(" ", rest).split())
+        if not all(w in doc_facts.CITED_FILLER or w in self._kind_words for w in rest_words):
+            return None
+        sources = [Source(d.id, d.label, "", None, str(d.level)) for h in hits for d in h.documents]
+        body = compose.cited_answer(self.kb, hits, lang)
+        return Answer(body, 0.9, content, "summary", lang, self._dedupe_sources(sources))
+
     def _document_fact(self, q: Query, lang: str) -> Answer | None:
         """ "QĐ 895 ban hành ngày nào", "kl44 do ai ký": the document's own record."""
         docs = set(q.documents)
@@ -769,8 +786,8 @@ class Engine:
             docs = level_docs
         text = " ".join(fold(f"{' '.join(q.free_all)} {q.text}").replace("'", " ").split())
         text = re.sub(r"[^\w/ ]", " ", text)
-        fact = doc_facts.fact_asked(text, q.intents)
-        if fact is None:
+        facts = doc_facts.facts_asked(text, q.intents)
+        if not facts:
             return None
         several = compound.facts_asked(text, q.intents)
         allowed = self._doc_words | self._kind_words | self.reader.place_words
@@ -779,16 +796,12 @@ class Engine:
             return None
         doc_id = self._pick_document(q) if q.documents else next(iter(docs))
         doc = self.kb.documents[doc_id]
-        if several:
-            # "QĐ 895 do ai ký, ngày nào?": each fact asked, in the order asked, then the record.
-            lines = [
-                compound.first_line(compose.document_fact(self.kb, doc, f, lang)) for f in several
-            ]
-            body = "\n".join(lines) + "\n\n" + compose.document_record(self.kb, doc, lang)
-        elif fact == "basis":
+        if several:  # "QĐ 895 ngày nào, do ai ký?": the facts in the order asked
+            facts = [*several, *(f for f in facts if f not in several)]
+        if facts == ["basis"]:
             body = compose.basis_answer(self.kb, doc, lang)
         else:
-            body = compose.document_fact(self.kb, doc, fact, lang)
+            body = compose.document_fact(self.kb, doc, facts, lang)
         return Answer(
             body, 0.9, False, "summary", lang, [Source(doc.id, doc.label, "", None, str(doc.level))]
         )

@@ -92,6 +92,11 @@ Strategy = Callable[[Asked], Answer | None]
 # ------------------------------------------------------------------ refusals first
 
 
+def cited_text(a: Asked) -> Answer | None:
+    """ "176-KH/TU là gì": a text the documents cite by number; its citation."""
+    return a.engine._cited_text(a.q, a.lang)
+
+
 def document_fact(a: Asked) -> Answer | None:
     """A fact of a document itself: its date, number, issuer, signer, basis."""
     return a.engine._document_fact(a.q, a.lang)
@@ -317,6 +322,7 @@ def ranked_topic(a: Asked) -> Answer | None:
 
 
 STRATEGIES: tuple[Strategy, ...] = (
+    cited_text,
     document_fact,
     unknown_document,
     not_in_documents,

@@ -1,22 +1,12 @@
 """Every curated record points at a line of its seed document that carries it."""
 
-import os
-from pathlib import Path
-
 import pytest
 
 from knowledge.loader import load_knowledge
 from knowledge.normalize import fold
+from tests.unit.kb_seeds import seeds_or_skip
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
-
-if not SEEDS.is_dir():
-    if os.environ.get("CI"):
-        raise RuntimeError(f"seed documents not found at {SEEDS}; CI must have ../shared")
-    pytest.skip(
-        f"seed documents not found at {SEEDS} (../shared is not beside the repo)",
-        allow_module_level=True,
-    )
+SEEDS = seeds_or_skip()
 
 KB = load_knowledge()
 
