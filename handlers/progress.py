@@ -115,6 +115,15 @@ PARSE_ERRORS = {
 }
 
 
+# An agency's part in a task, as its document prints it (knowledge/model.py TaskRole).
+_ROLE_WORDS = {
+    "lead": N_("lead"),
+    "coordinate": N_("coordinating"),
+    "participate": N_("taking part"),
+    "addressee": N_("addressee, no lead printed"),
+}
+
+
 def _note_too_long(lang: str, info: dict[str, int] | None) -> str:
     length = (info or {}).get("length", 0)
     return t(
@@ -841,7 +850,7 @@ def _progress_lines(context: Context, rows: list[AgencyProgress], *, by: str) ->
     out = []
     for row in rows:
         who = row.agency_name if by == "agency" else f"{row.task_code} · {row.task_title[:80]}"
-        role = tb(lang, "lead") if row.role == "lead" else tb(lang, "coordinating")
+        role = tb(lang, _ROLE_WORDS.get(row.role, "coordinating"))
         if row.status is None:
             state = t(lang, "no update yet")
         else:

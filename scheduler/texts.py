@@ -19,6 +19,8 @@ ACTION_SNOOZE = "s"
 ROLE_LABELS = {
     "lead": N_("lead agency (chủ trì)"),
     "coordinate": N_("coordinating agency (phối hợp)"),
+    "participate": N_("participating agency (tham gia)"),
+    "addressee": N_("addressee of the document (no lead printed)"),
 }
 
 

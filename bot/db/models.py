@@ -86,8 +86,12 @@ class Base(DeclarativeBase):
 
 
 class TaskRole(StrEnum):
+    """The part a document prints for an agency in a task (knowledge/model.py TaskRole)."""
+
     lead = "lead"
     coordinate = "coordinate"
+    participate = "participate"
+    addressee = "addressee"
 
 
 class RoleKind(StrEnum):
@@ -150,7 +154,8 @@ class Task(Base):
 
 
 class TaskAgency(Base):
-    """Who is responsible for a task: lead (chủ trì) or coordinate (phối hợp)."""
+    """Who a task names: lead (chủ trì), coordinate (phối hợp), participate (tham gia) or
+    addressee (the duty names no owner; the document is addressed to it)."""
 
     __tablename__ = "task_agencies"
     __table_args__ = (CheckConstraint(_in("role", TaskRole), name="role"),)

@@ -117,8 +117,8 @@ def _task_links(kb: KnowledgeBase) -> dict[tuple[str, str], str]:
     for task in kb.tasks.values():
         for agency in task.coordinate:
             links[(task.id, agency)] = TaskRole.coordinate.value
-        for agency in task.lead:  # lead wins when an agency is listed in both
-            links[(task.id, agency)] = TaskRole.lead.value
+        for agency in task.owners:  # the owner's printed role wins over a partner listing
+            links[(task.id, agency)] = TaskRole(task.role).value
     return links
 
 

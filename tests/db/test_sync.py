@@ -102,3 +102,23 @@ async def test_edited_kb_keeps_history_and_archives_removed_task(
     async with database.session_factory() as s:
         back = await s.get(Task, "qd895_pl_ii_3")
         assert back is not None and not back.archived
+
+
+async def test_printed_roles_reach_the_database(
+    database: Database, kb: KnowledgeBase, clock: ManualClock
+) -> None:
+    """An owner keeps the part its document prints: Sở Y tế only takes part in Lai Châu
+    III.4.2 ("Phối hợp, tham gia"), Kiến An point 3 is addressed to the district's bodies
+    with no lead, Sở TT&TT coordinates in III.6; the CHECK constraint accepts them all."""
+    await sync_knowledge(database.session_factory, kb, clock=clock)
+    async with database.session_factory() as s:
+
+        async def role(task: str, agency: str) -> str | None:
+            link = await s.get(TaskAgency, (task, agency))
+            return link.role if link else None
+
+        assert await role("kh_lai_chau_iii_4_2", "so_y_te_lai_chau") == "participate"
+        assert await role("kh_lai_chau_iii_4_1", "so_y_te_lai_chau") == "lead"
+        assert await role("cv_kien_an_3", "ubnd_quan_kien_an") == "addressee"
+        assert await role("kh_lai_chau_iii_6", "so_tt_tt_lai_chau") == "coordinate"
+        assert await role("kh_lai_chau_iii_6", "hoi_ctd_tinh_lai_chau") == "coordinate"
