@@ -9,6 +9,7 @@ import datetime as dt
 
 from knowledge.answer import Source
 from knowledge.base import KnowledgeBase
+from knowledge.doc_facts import CitedHit
 from knowledge.i18n import fmt_date, fmt_month, tr
 from knowledge.model import Agency, Deadline, Document, Task
 from knowledge.normalize import fold
@@ -419,7 +420,7 @@ def document_record(kb: KnowledgeBase, doc: Document, lang: str) -> str:
     return "\n".join(lines)
 
 
-def cited_answer(kb: KnowledgeBase, hits: list, lang: str) -> str:
+def cited_answer(kb: KnowledgeBase, hits: list[CitedHit], lang: str) -> str:
     """Texts the documents cite by number: the citation as printed and who cites it. The
     base holds the citation only, never the cited text's content."""
     lines = [tr(lang, "The base holds only the citation of this text, not its content:")]
