@@ -26,7 +26,7 @@ from typing import TextIO
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot import app as core
-from bot import demo, metrics
+from bot import demo, lifecycle
 from bot.clock import SYSTEM_CLOCK, Clock
 from bot.context import BotApplication, Services
 from bot.settings import Settings
@@ -119,7 +119,7 @@ def wire(application: BotApplication, areas: list[Register] | None = None) -> No
     # Errors: logged with secrets redacted; the user gets an apology, never a traceback;
     # each is counted for /metrics.
     application.add_error_handler(common.on_error)
-    application.add_error_handler(metrics.count_error)
+    application.add_error_handler(lifecycle.count_error)
 
 
 def build_application(

@@ -71,7 +71,8 @@ def serve(kind: str, token: str, base_url: str, database_url: str) -> None:
         from bot.settings import Settings
         from kl44 import build_application
 
-        overrides = {"rate_limit": False, "log_level": "WARNING"}  # the environment wins
+        # the environment wins; no /metrics server (several bots run side by side)
+        overrides = {"rate_limit": False, "log_level": "WARNING", "metrics_port": 0}
         settings = Settings(  # type: ignore[call-arg]
             _env_file=None,
             **{k: v for k, v in overrides.items() if k.upper() not in os.environ},

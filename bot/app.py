@@ -26,7 +26,7 @@ from telegram.ext import (
     Defaults,
 )
 
-from bot import lifecycle, metrics
+from bot import lifecycle
 from bot.clock import SYSTEM_CLOCK, Clock
 from bot.context import CONTEXT_TYPES, BotApplication, CommandSpec, Services
 from bot.db.persistence import DatabasePersistence
@@ -136,8 +136,8 @@ def build(
     services.startup.insert(0, lifecycle.open_database)
     services.shutdown.insert(0, lifecycle.close_database)
     # Then /metrics and /healthz (bot/metrics.py), which read the outbox at each scrape.
-    services.startup.insert(1, metrics.start_metrics)
-    services.shutdown.insert(1, metrics.stop_metrics)
+    services.startup.insert(1, lifecycle.start_metrics)
+    services.shutdown.insert(1, lifecycle.stop_metrics)
     wire(application)
     return application
 

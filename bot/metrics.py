@@ -18,7 +18,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
@@ -27,9 +27,6 @@ from telegram import Update
 
 from bot.db.engine import Database
 from bot.db.models_scheduler import OutboxMessage, OutboxStatus
-
-if TYPE_CHECKING:
-    from bot.context import BotApplication, BotContext
 
 log = logging.getLogger(__name__)
 
@@ -206,37 +203,3 @@ class MetricsServer:
         return web.Response(
             text=json.dumps(report), status=status, content_type="application/json"
         )
-
-
-# -- the bot's hooks (wired in bot/app.py) --------------------------------------------------
-
-
-async def start_metrics(application: BotApplication) -> None:
-    """Start-up hook: measure this bot's outbox, know its commands, serve the endpoints."""
-    services = application.services
-    metrics = services.metrics
-    metrics.db = services.db
-    metrics.known_commands = {spec.command for spec in services.commands} | {
-        handler_command
-        for group in application.handlers.values()
-        for handler in group
-        for handler_command in getattr(handler, "commands", ())
-    }
-    settings = services.settings
-    await metrics.serve(settings.metrics_listen, settings.metrics_port)
-    if metrics.role == "starting":
-        metrics.set_role("active")
-
-
-async def stop_metrics(application: BotApplication) -> None:
-    """Shut-down hook: a server this bot started stops with it (a process-level one,
-    shared by the replicas' successive bots, is the process's to stop)."""
-    metrics = application.services.metrics
-    if metrics.role == "active" and not metrics.process_level:
-        metrics.set_role("stopping")
-        await metrics.close()
-
-
-async def count_error(_update: object, context: BotContext) -> None:
-    """Error handler beside the one that apologises: counts every error."""
-    context.services.metrics.errors.inc()
