@@ -11,6 +11,7 @@ Tests move the clock and call :func:`scheduler_service` ``(application).tick()``
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from typing import TYPE_CHECKING, Any
@@ -29,6 +30,7 @@ from scheduler.config import SchedulerSettings
 from scheduler.delivery import ChatGone, QueuedMessage, Rejected, RetryLater, Transient
 from scheduler.service import SchedulerService
 from scheduler.texts import ACTION_ACK, ACTION_SNOOZE, ACTION_UPDATE, parse_callback
+from scheduler.workdays import default_calendar
 
 if TYPE_CHECKING:
     from telegram import Bot
@@ -123,6 +125,8 @@ def scheduler_service(application: BotApplication) -> SchedulerService | None:
         db,
         TelegramSender(application.bot),
         application.services.clock,
+        # TIMEZONE: send times, quiet hours and the digest day are the users' local time
+        calendar=dataclasses.replace(default_calendar(), tz=application.services.settings.tz),
         rules=config.rules(),
         digest=config.digest(),
         doc_labels=labels,
