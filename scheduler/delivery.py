@@ -7,11 +7,21 @@ a 429 pauses everything for the server's ``retry_after`` and the message is retr
 a 403 (blocked) marks the chat inactive and the batch goes on; a 400 fails only that
 message. Messages are leased in the database while being sent, so nothing queued is
 lost on a restart (a lease that expires is taken again: at-least-once delivery).
+
+Each send's outcome is stored as soon as it completes (outcomes that complete together
+share one transaction), so a crash or a database cut mid-batch repeats only the sends
+in flight at that moment; when an outcome cannot be stored the batch stops sending.
+
+Telegram unreachable (network errors, 5xx): the batch stops at the first such error
+and its messages are retried with exponential backoff (1 min, 2, 4 … capped at 30 min)
+for up to :data:`RETRY_FOR` (6 hours) after they were queued, with a WARNING each time;
+then they are marked failed, logged, and listed to admins (:func:`failed_deliveries`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import time
@@ -30,8 +40,18 @@ from scheduler.workdays import WorkCalendar, default_calendar
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
 MAX_IN_PLACE_RETRIES = 3
+#: Sends in flight or sent but not yet recorded, at most (what a cut may repeat).
+MAX_UNSTORED = 16
+#: How long a message Telegram could not take is retried before it is marked failed.
+RETRY_FOR = dt.timedelta(hours=6)
+#: Backoff between retries: 30 s × 2^attempts, at most this.
+MAX_BACKOFF = dt.timedelta(minutes=30)
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """The wait before the next try of a message tried ``attempts`` times."""
+    return min(dt.timedelta(seconds=30 * 2 ** min(attempts, 16)), MAX_BACKOFF)
 
 
 # -- what a sender may report -----------------------------------------------------------
@@ -177,6 +197,8 @@ class DeliveryReport:
     failed: int = 0
     deferred: int = 0
     ids_sent: list[int] = field(default_factory=list)
+    #: the batch stopped early: Telegram unreachable, or an outcome could not be stored
+    halted: bool = False
 
 
 class Deliverer:
@@ -227,6 +249,8 @@ class Deliverer:
                 if running is not None:
                     _add(total, await running)
                 running = started
+                if total.halted:
+                    break
             if running is not None:
                 _add(total, await running)
             self._chat_locks.clear()
@@ -302,26 +326,62 @@ class Deliverer:
         by_chat: dict[int, list[QueuedMessage]] = defaultdict(list)
         for m in batch:
             by_chat[m.chat_id].append(m)
-        outcomes: dict[int, tuple[str, Any]] = {}
+        recorder = _Recorder(self, report)
+        problem: list[str] = []  # why the batch stopped, if it did
 
         async def one_chat(chat_id: int, messages: list[QueuedMessage]) -> None:
             lock = self._chat_locks.setdefault(chat_id, asyncio.Lock())
             async with lock:  # a later batch's messages to this chat wait their turn
                 for i, m in enumerate(messages):
-                    outcomes[m.id] = await self._send(m)
-                    if outcomes[m.id][0] == "inactive":
+                    # at most MAX_UNSTORED sends whose outcome is not stored yet: all a
+                    # database cut or a crash can make us send twice
+                    async with recorder.unstored:
+                        outcome, value = await self._send(m, lambda: report.halted)
+                        if outcome == "held":
+                            with contextlib.suppress(Exception):
+                                await recorder.record(m, "retry", problem[0], held=True)
+                            continue
+                        if outcome == "retry" and not report.halted:
+                            report.halted = True  # Telegram is unreachable: stop this batch
+                            problem.append(str(value))
+                        try:
+                            await recorder.record(m, outcome, value)
+                        except Exception as exc:
+                            if not report.halted:
+                                report.halted = True
+                                problem.append(f"database: {type(exc).__name__}")
+                                log.warning(
+                                    "could not store a delivery outcome (%s): this batch "
+                                    "stops, its unsent messages go out when their lease expires",
+                                    type(exc).__name__,
+                                )
+                            return
+                    if outcome == "inactive":
                         for rest in messages[i + 1 :]:
-                            outcomes[rest.id] = ("inactive", "chat inactive")
+                            await recorder.record(rest, "inactive", "chat inactive")
                         return
 
-        await asyncio.gather(*(one_chat(c, ms) for c, ms in by_chat.items()))
-        await self._record(batch, outcomes, report)
+        # an outcome not stored: that message is retried when its lease expires
+        await asyncio.gather(
+            *(one_chat(c, ms) for c, ms in by_chat.items()), return_exceptions=True
+        )
+        if report.retried:
+            log.warning(
+                "Telegram did not take %d message(s) (%s); retrying with backoff",
+                report.retried,
+                problem[0] if problem else "error",
+            )
+        if report.failed:
+            log.warning("%d message(s) could not be delivered and are marked failed", report.failed)
         return report
 
-    async def _send(self, m: QueuedMessage) -> tuple[str, Any]:
+    async def _send(self, m: QueuedMessage, halted: Callable[[], bool]) -> tuple[str, Any]:
+        """Send ``m``; ("held", None) when the batch stopped while it waited its turn."""
         for _ in range(MAX_IN_PLACE_RETRIES + 1):
             await self.limiter.acquire(m.chat_id)
             try:
+                if halted():
+                    return "held", None
                 return "sent", await self.sender.send(m)
             except RetryLater as exc:
                 log.warning("429 from Telegram: pausing sends for %.1fs", exc.retry_after)
@@ -340,20 +400,18 @@ class Deliverer:
                 self.limiter.done(m.chat_id)
         return "retry", "rate limited"
 
-    async def _record(
-        self,
-        batch: list[QueuedMessage],
-        outcomes: dict[int, tuple[str, Any]],
-        report: DeliveryReport,
+    async def _write(
+        self, items: list[tuple[QueuedMessage, str, Any, bool]], report: DeliveryReport
     ) -> None:
+        """Store the outcomes of ``items`` in one transaction; count them once stored."""
         now = self.clock.now()
+        counts = DeliveryReport()
         async with write_session(self.session_factory) as s:
-            for m in batch:
-                outcome, value = outcomes.get(m.id, ("retry", "not attempted"))
+            for m, outcome, value, held in items:
                 row = OutboxMessage.id == m.id
                 if outcome == "sent":
-                    report.sent += 1
-                    report.ids_sent.append(m.id)
+                    counts.sent += 1
+                    counts.ids_sent.append(m.id)
                     await s.execute(
                         update(OutboxMessage)
                         .where(row)
@@ -365,7 +423,7 @@ class Deliverer:
                         )
                     )
                 elif outcome == "inactive":
-                    report.inactive += 1
+                    counts.inactive += 1
                     await s.execute(
                         update(OutboxMessage)
                         .where(row)
@@ -373,7 +431,7 @@ class Deliverer:
                     )
                     await mark_chat(s, m.chat_id, inactive=True, reason=str(value), now=now)
                 elif outcome == "failed":
-                    report.failed += 1
+                    counts.failed += 1
                     await s.execute(
                         update(OutboxMessage)
                         .where(row)
@@ -382,27 +440,70 @@ class Deliverer:
                         )
                     )
                 else:
-                    report.retried += 1
-                    attempts = (
-                        await s.execute(select(OutboxMessage.attempts).where(row))
-                    ).scalar_one()
-                    give_up = attempts >= MAX_ATTEMPTS
+                    attempts, created = (
+                        await s.execute(
+                            select(OutboxMessage.attempts, OutboxMessage.created_at).where(row)
+                        )
+                    ).one()
+                    give_up = now - created >= RETRY_FOR
+                    if give_up:
+                        counts.failed += 1
+                    else:
+                        counts.retried += 1
                     await s.execute(
                         update(OutboxMessage)
                         .where(row)
                         .values(
                             status=(OutboxStatus.failed if give_up else OutboxStatus.pending).value,
-                            not_before=now + dt.timedelta(seconds=30 * 2**attempts),
+                            not_before=now + backoff(attempts),
+                            # a message held back (not even tried) keeps its try count
+                            attempts=attempts - 1 if held else attempts,
                             last_error=str(value)[:200],
                             lease_until=None,
                         )
                     )
+        _add(report, counts)
+
+
+class _Recorder:
+    """Stores outcomes as sends complete. Outcomes that complete while a write is under
+    way go into the next write together (group commit); a sender waits until its
+    outcome is stored, so nothing is sent whose predecessor could not be recorded."""
+
+    def __init__(self, deliverer: Deliverer, report: DeliveryReport) -> None:
+        self.deliverer = deliverer
+        self.report = report
+        self._pending: list[tuple[QueuedMessage, str, Any, bool, asyncio.Future[None]]] = []
+        self.unstored = asyncio.Semaphore(MAX_UNSTORED)
+        self._writer: asyncio.Task[None] | None = None
+
+    async def record(self, m: QueuedMessage, outcome: str, value: Any, held: bool = False) -> None:
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._pending.append((m, outcome, value, held, done))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_all())
+        await done
+
+    async def _write_all(self) -> None:
+        while self._pending:
+            items, self._pending = self._pending, []
+            try:
+                await self.deliverer._write([i[:4] for i in items], self.report)
+            except Exception as exc:
+                for *_, done in items:
+                    if not done.done():
+                        done.set_exception(exc)
+            else:
+                for *_, done in items:
+                    if not done.done():
+                        done.set_result(None)
 
 
 def _add(total: DeliveryReport, report: DeliveryReport) -> None:
     for name in ("sent", "retried", "inactive", "failed", "deferred"):
         setattr(total, name, getattr(total, name) + getattr(report, name))
     total.ids_sent += report.ids_sent
+    total.halted = total.halted or report.halted
 
 
 async def mark_chat(
