@@ -363,12 +363,19 @@ def is_appendix(task: Task) -> bool:
 
 
 def roles_of(task: Task, agency: str) -> set[str]:
+    """The agency's part in a duty as the document prints it: "lead", "coordinate",
+    "participate" or "addressee" (an owner's printed role), or "coordinate" as a partner."""
     roles = set()
     if agency in task.lead:
-        roles.add("lead")
+        roles.add(getattr(task, "role", "lead") or "lead")
     if agency in task.coordinate and agency not in task.lead:
         roles.add("coordinate")
     return roles
+
+
+# Which printed roles a question's role word covers: "chủ trì" only a printed lead;
+# "phối hợp" a partner, an owner whose own verb is "phối hợp", and one who takes part.
+ROLE_WORDS = {"lead": {"lead"}, "coordinate": {"coordinate", "participate"}}
 
 
 def select(kb: KnowledgeBase, flt: TaskFilter, tasks: list[Task] | None = None) -> list[str]:
@@ -388,7 +395,7 @@ def select(kb: KnowledgeBase, flt: TaskFilter, tasks: list[Task] | None = None) 
             continue
         if flt.agencies:
             roles = set().union(*(roles_of(task, a) for a in flt.agencies))
-            if not roles or (flt.role and flt.role not in roles):
+            if not roles or (flt.role and not roles & ROLE_WORDS[flt.role]):
                 continue
         if flt.no_output and task.output:
             continue

@@ -116,7 +116,10 @@ def item_line(kb: KnowledgeBase, task: Task, listing: Listing, agencies: tuple[s
     role = ""
     if agencies:
         roles = set().union(*(roles_of(task, a) for a in agencies))
-        role = "[" + tr(lang, "lead" if "lead" in roles else "coordinate") + "] "
+        first = next(
+            (r for r in ("lead", "coordinate", "participate", "addressee") if r in roles), ""
+        )
+        role = "[" + tr(lang, compose._ROLE_TAG.get(first, first)) + "] " if first else ""
     deadline = _deadline_brief(kb.deadline(task.id), lang, listing.timed)
     line = f"• {role}{name}, {task.ref}: {compose.short(task.title, 110)}"
     if owners and not agencies:
