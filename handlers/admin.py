@@ -19,6 +19,7 @@ from bot.i18n import N_, t
 from bot.membership.agencies import agency_name, find_agency_ids
 from bot.membership.service import Actor, database
 from handlers.context import command_argument, send_html
+from handlers.guards import private_only
 
 
 async def cmd_coordinators(update: Update, context: Context) -> None:
@@ -68,5 +69,7 @@ COMMANDS = [CommandSpec("dieuphoi", N_("Manage coordinators (administrators)"))]
 
 
 def register(application: BotApplication) -> None:
-    application.add_handler(CommandHandler(["dieuphoi", "coordinators"], cmd_coordinators))
+    application.add_handler(
+        CommandHandler(["dieuphoi", "coordinators"], private_only(cmd_coordinators))
+    )
     application.services.commands.extend(COMMANDS)

@@ -33,6 +33,7 @@ from bot.curation.review import Outcome
 from bot.curation.service import CurationService, NoDatabase, NotAdmin, NotCurator, Rated
 from bot.i18n import tb
 from handlers.context import edit_html, send_html
+from handlers.guards import private_only
 from handlers.render import shorten
 from knowledge.loader import KnowledgeError
 
@@ -353,7 +354,7 @@ async def _startup(application: BotApplication) -> None:
 
 def register(application: BotApplication) -> None:
     add = application.add_handler
-    add(CommandHandler(["chuatraloi", "unanswered"], cmd_unanswered))
+    add(CommandHandler(["chuatraloi", "unanswered"], private_only(cmd_unanswered)))
     add(CommandHandler(["taiknowledge", "reloadkb"], cmd_reload_knowledge))
     add(CallbackQueryHandler(on_curation_button, pattern=r"^cq:"))
     add(CallbackQueryHandler(on_rating_button, pattern=r"^cr:"))

@@ -24,6 +24,7 @@ from bot.membership.agencies import agency_name as _agency_name
 from bot.membership.agencies import find_agency_ids as _find_agency_ids
 from bot.session import actor_of
 from handlers.context import command_argument, edit_html, send_html
+from handlers.guards import private_only
 
 log = logging.getLogger(__name__)
 
@@ -306,14 +307,14 @@ def register(application: BotApplication) -> None:
     """The knowledge sync at start-up, the commands and buttons, the menu entries."""
     application.services.startup.append(sync_knowledge_hook)
     add = application.add_handler
-    add(CommandHandler(["macode", "joincode"], cmd_issue_code))
+    add(CommandHandler(["macode", "joincode"], private_only(cmd_issue_code)))
     add(CommandHandler(["thamgia", "join"], cmd_join))
     add(CommandHandler(["roikhoi", "leave"], cmd_leave))
-    add(CommandHandler(["xoathanhvien", "removemember"], cmd_remove))
-    add(CommandHandler(["thanhvien", "members"], cmd_members))
+    add(CommandHandler(["xoathanhvien", "removemember"], private_only(cmd_remove)))
+    add(CommandHandler(["thanhvien", "members"], private_only(cmd_members)))
     add(CallbackQueryHandler(on_issue_button, pattern=r"^mc:"))
     add(CallbackQueryHandler(on_leave_button, pattern=r"^ml:"))
-    add(CommandHandler(["dulieucuatoi", "mydata"], cmd_export))
-    add(CommandHandler(["xoahoso", "eraseprofile"], cmd_erase))
+    add(CommandHandler(["dulieucuatoi", "mydata"], private_only(cmd_export)))
+    add(CommandHandler(["xoahoso", "eraseprofile"], private_only(cmd_erase)))
     add(CallbackQueryHandler(on_erase_button, pattern=r"^mx:"))
     application.services.commands.extend(COMMANDS)
