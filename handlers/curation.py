@@ -33,7 +33,7 @@ from bot.curation.review import Outcome
 from bot.curation.service import CurationService, NoDatabase, NotAdmin, NotCurator, Rated
 from bot.i18n import tb
 from handlers.context import edit_html, send_html
-from handlers.guards import private_only
+from handlers.guards import button_on_message, private_only
 from handlers.render import shorten
 from knowledge.loader import KnowledgeError
 
@@ -146,8 +146,8 @@ async def on_rating_button(update: Update, context: Context) -> None:
     query = update.callback_query
     m = _CR.match(query.data or "") if query else None
     user = update.effective_user
-    if query is None or m is None or user is None:
-        await invalid_button(update, context)
+    if query is None or m is None or user is None or not button_on_message(query):
+        await invalid_button(update, context)  # forged, or not under an answer of this chat
         return
     lang = context.lang
     svc = context.services

@@ -1,11 +1,11 @@
-"""Reusable guards for handlers: conditions checked before a command runs at all."""
+"""Reusable guards for handlers: conditions checked before a command or a button acts."""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable
 
-from telegram import Update
+from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType
 
 from bot.context import BotContext
@@ -31,3 +31,17 @@ def private_only(callback: Callback) -> Callback:
         await callback(update, context)
 
     return guarded
+
+
+def button_on_message(query: CallbackQuery) -> bool:
+    """True when the pressed data is a button of the message it came from, as that message
+    stands now: the bot sent it to this chat and has not taken it away (a forged or
+    replayed press carries data the message does not have)."""
+    message = query.message
+    if not isinstance(message, Message) or message.reply_markup is None:
+        return False
+    return any(
+        button.callback_data == query.data
+        for row in message.reply_markup.inline_keyboard
+        for button in row
+    )

@@ -37,12 +37,15 @@ async def rate_answer(
     rating: int,
     question: RatedQuestion | None,
 ) -> bool:
-    """Record one rating; False when this person already rated this answer.
+    """Record one rating; False when this answer (``token``) was already rated, by this
+    person or, in a group, by another member: an answer counts once.
 
     A 👎 with the question still known stores it for the curators (kind ``rated_down``).
     """
     if rating not in (UP, DOWN):
         raise ValueError("rating must be +1 or -1")
+    if await session.scalar(select(AnswerRating.id).where(AnswerRating.token == token).limit(1)):
+        return False
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     result = await session.execute(
         insert(AnswerRating)
