@@ -37,6 +37,7 @@ from handlers import (
     campaigns,
     common,
     curation,
+    deliveries,
     digest,
     membership,
     progress,
@@ -59,6 +60,7 @@ AREAS: list[Register] = [
     volunteers.register,  # /dangky conversation, /cuatoi, /xoadulieu
     campaigns.register,  # /chiendich conversation
     curation.register,  # /chuatraloi, /taiknowledge; 👍/👎 under answers
+    deliveries.register,  # /loigui (admins): failed deliveries
 ]
 
 #: Unlisted aliases that also work: English names people may try.

@@ -88,6 +88,8 @@ class Emulator:
         self._runner: web.AppRunner | None = None
         self._webhook_sender: asyncio.Task[None] | None = None
         self.webhook_deliveries = 0
+        #: True: every Bot API call answers 502 Bad Gateway, as during a Telegram outage
+        self.outage = False
         self._next_user_id = 100000001
         self._next_group_id = -1000000000001
 
@@ -182,6 +184,9 @@ class Emulator:
         if request.match_info["token"] != self.token:
             return _json({"ok": False, "error_code": 401, "description": "Unauthorized"}, 401)
         method = request.match_info["method"]
+        if self.outage:
+            self.stats.errors[502] += 1
+            return _json({"ok": False, "error_code": 502, "description": "Bad Gateway"}, 502)
         try:
             params = await _read_params(request)
             result = await self.api.call(method, params)

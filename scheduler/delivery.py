@@ -520,3 +520,37 @@ async def mark_chat(
         .where(ChatState.chat_id == chat_id)
         .values(inactive=inactive, reason=reason[:64], updated_at=now)
     )
+
+
+@dataclass(frozen=True)
+class FailedKind:
+    """Failed deliveries of one kind (reminder, digest…): how many, the latest error."""
+
+    kind: str
+    count: int
+    latest: dt.datetime
+    last_error: str
+
+
+async def failed_deliveries(
+    session_factory: SessionFactory, now: dt.datetime, days: int = 7
+) -> list[FailedKind]:
+    """Messages marked failed that were queued in the last ``days`` days, per kind
+    (counts and errors only: no recipient, no text)."""
+    since = now - dt.timedelta(days=days)
+    async with read_session(session_factory) as s:
+        rows = (
+            await s.execute(
+                select(OutboxMessage.kind, OutboxMessage.created_at, OutboxMessage.last_error)
+                .where(
+                    OutboxMessage.status == OutboxStatus.failed.value,
+                    OutboxMessage.created_at >= since,
+                )
+                .order_by(OutboxMessage.created_at)
+            )
+        ).all()
+    out: dict[str, FailedKind] = {}
+    for kind, created, error in rows:
+        seen = out.get(kind)
+        out[kind] = FailedKind(kind, (seen.count if seen else 0) + 1, created, error or "")
+    return sorted(out.values(), key=lambda f: (-f.count, f.kind))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import logging
 from collections.abc import AsyncIterator
 
 import pytest
@@ -21,7 +22,14 @@ from bot.db.engine import Database, connect, write_session
 from bot.db.models_scheduler import ChatState, OutboxMessage
 from emulator import Emulator
 from handlers.reminders import TelegramSender
-from scheduler.delivery import MAX_UNSTORED, Deliverer, FloodLimiter, FloodLimits
+from scheduler.delivery import (
+    MAX_UNSTORED,
+    RETRY_FOR,
+    Deliverer,
+    FloodLimiter,
+    FloodLimits,
+    failed_deliveries,
+)
 from scheduler.outbox import Outgoing, enqueue
 
 NOW = dt.datetime(2027, 3, 3, 9, 0, tzinfo=VN_TZ)  # a Wednesday, 09:00
@@ -230,3 +238,43 @@ async def test_a_database_cut_mid_batch_resends_only_what_was_in_flight(
     assert duplicates <= min(sent_before - len(recorded), MAX_UNSTORED)
     assert await statuses(database) == {"sent": 60}
     print(f"cut after {len(recorded)} recorded, {sent_before} sent: {duplicates} sent twice")
+
+
+async def test_a_telegram_outage_is_retried_for_hours_then_reported(
+    database: Database, emulator: Emulator, bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Telegram answers 502 for two hours: the messages wait (backoff, WARNING in the
+    log) and go out when it is back; a message still refused after RETRY_FOR is marked
+    failed and listed for admins."""
+    chats = [emulator.private_chat(first_name=f"U{i}").chat_id for i in range(3)]
+    await queue(database, chats)
+    clock = ManualClock(NOW)
+    deliverer = Deliverer(database.session_factory, TelegramSender(bot), clock)
+    emulator.outage = True
+    calls = []
+    with caplog.at_level(logging.WARNING, logger="scheduler.delivery"):
+        for _ in range(24):  # two hours, a drain every 5 minutes
+            before = emulator.stats.errors[502]
+            await deliverer.drain()
+            calls.append(emulator.stats.errors[502] - before)
+            clock.advance(minutes=5)
+    assert await statuses(database) == {"pending": 3}, "nothing given up after 2 hours"
+    assert sum(calls) <= 3 * 8, "backoff: 1, 2, 4 … 30 minutes, not every drain"
+    assert any("retrying with backoff" in r.getMessage() for r in caplog.records)
+    emulator.outage = False
+    clock.advance(minutes=30)  # the longest backoff
+    assert (await deliverer.drain()).sent == 3
+    assert all(len(received(emulator, c)) == 1 for c in chats)
+
+    # An outage longer than RETRY_FOR: the message is failed, and admins can see it.
+    late = emulator.private_chat(first_name="Late").chat_id
+    await queue(database, [late], tag="late", at=clock.now())
+    emulator.outage = True
+    end = clock.now() + RETRY_FOR + dt.timedelta(minutes=31)
+    while clock.now() < end:
+        await deliverer.drain()
+        clock.advance(minutes=10)
+    assert await statuses(database) == {"sent": 3, "failed": 1}
+    summary = await failed_deliveries(database.session_factory, clock.now())
+    assert [(f.kind, f.count) for f in summary] == [("test", 1)]
+    assert "Bad Gateway" in summary[0].last_error
