@@ -20,7 +20,6 @@ from typing import Any, Protocol
 from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     Defaults,
@@ -32,6 +31,7 @@ from bot.context import CONTEXT_TYPES, BotApplication, CommandSpec, Services
 from bot.db.persistence import DatabasePersistence
 from bot.i18n import N_, compile_catalogs, tb
 from bot.metrics import Metrics
+from bot.ratelimit import PerChatRateLimiter
 from bot.replica import Lease, SoloLease, install_stop_signals, serve_replicated
 from bot.settings import Settings
 from bot.updates import PerChatUpdateProcessor
@@ -123,7 +123,8 @@ def build(
     if settings.base_file_url:
         builder = builder.base_file_url(settings.base_file_url)
     if settings.rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        # one chat's 429 pauses that chat only (PTB's AIORateLimiter pauses every chat)
+        builder = builder.rate_limiter(PerChatRateLimiter(max_retries=3))
     application = builder.build()
     if not isinstance(application, BotApplication):  # pragma: no cover - application_class
         raise TypeError("ApplicationBuilder did not build a BotApplication")
