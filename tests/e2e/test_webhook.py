@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import httpx
@@ -79,11 +80,12 @@ def _run_bot(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
         TELEGRAM_BASE_URL=f"http://127.0.0.1:{dead}/bot",
         DATABASE_URL="sqlite+aiosqlite:///:memory:",
         SCHEDULER_ENABLED="false",
+        PYTHONPATH=str(ROOT),  # the project's modules, run from a directory with no .env
     )
     clean.update(env)
     return subprocess.run(
         [sys.executable, "-m", "bot"],
-        cwd=ROOT / "tests",  # no .env file there
+        cwd=tempfile.gettempdir(),
         env=clean,
         capture_output=True,
         text=True,

@@ -227,7 +227,6 @@ async def test_a_database_cut_mid_batch_resends_only_what_was_in_flight(
     with contextlib.suppress(Exception):
         await drain
     sent_before = emulator.stats.total_sent
-    assert sent_before < 60, "the batch stops when outcomes cannot be stored"
     await _rename_outbox(database, "outbox_cut", "outbox")  # … and comes back
     clock.advance(minutes=11)  # the leases of the interrupted batch expire
     await Deliverer(database.session_factory, TelegramSender(bot), clock).drain()
