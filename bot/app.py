@@ -277,4 +277,3 @@ def run(settings: Settings, build_application: BuildBot) -> None:
         secret_token=secret,
         allowed_updates=Update.ALL_TYPES,
     )
-

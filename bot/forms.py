@@ -22,6 +22,10 @@ from bot.i18n import N_
 FALLBACK_MESSAGE = N_("That does not look right. Please try again.")
 
 
+#: what a parser returns for "keep what the draft has" (``-`` for an optional answer)
+SKIP: object = object()
+
+
 class InvalidInput(ValueError):
     """The answer does not fit; ``message`` is a translatable msgid, ``params`` fill it."""
 

@@ -1,8 +1,10 @@
 """Coordinators run campaigns: /chiendich lists, opens (guided), edits, closes and exports.
 
-Every button and every write re-checks, at that moment, that the user manages the
-campaign's organiser (``bot.volunteers.access``): callback data only points at an
-edition, it never grants anything.
+A thin adapter: the rules and the queries are :mod:`bot.campaigns` (its ``service``
+opens the units of work); the two dialogues are forms declared as tables of steps
+(``handlers/form.py``). Every button and every write re-checks, at that moment, that the
+user manages the campaign's organiser: callback data only points at an edition, it never
+grants anything.
 
 Callback data: ``c:v:<ed>`` view, ``c:l:<ed>`` registrants, ``c:x:<ed>`` CSV,
 ``c:c:<ed>`` / ``c:cy:<ed>`` close (ask / do), ``c:new`` guided create (then ``c:k:<i>``
@@ -15,58 +17,34 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import html
-import logging
 import re
-import warnings
 from typing import Any
 
-from sqlalchemy import select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
-from telegram.ext import (
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
-from telegram.warnings import PTBUserWarning
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.db.engine import SessionFactory, read_session, write_session
-from bot.db.models import Agency
-from bot.db.models_volunteers import CampaignEdition, VolunteerRegistration
+from bot.campaigns import service
+from bot.campaigns.access import NotAllowed
+from bot.campaigns.dates import parse_capacity, parse_end, parse_start
+from bot.campaigns.editions import EditionDraft
+from bot.campaigns.service import AgencyChoice
+from bot.campaigns.validation import (
+    clean_description,
+    clean_edition_name,
+    clean_edition_place,
+    clean_field,
+)
+from bot.context import BotApplication, BotContext, CommandSpec
 from bot.i18n import N_, format_datetime, format_number, t, tb
-from bot.volunteers.access import NotAllowed, manager_scope
-from bot.volunteers.dates import parse_capacity, parse_local_datetime
-from bot.volunteers.editions import (
-    EditionDraft,
-    close_edition,
-    create_edition,
-    list_managed_editions,
-    managed_edition,
-    update_edition,
-)
-from bot.volunteers.reports import counts_per_edition, export_csv, registrants
+from bot.volunteers.service import Edition
+from bot.volunteers.texts import SKILL_LABELS
 from bot.volunteers.validation import InvalidInput, display_phone
-from handlers.context import (
-    BotApplication,
-    CommandSpec,
-    Context,
-    edit_html,
-    send_html,
-    services,
-    user_lang,
-)
-from handlers.form import NOT_TEXT
-from handlers.volunteers import (
-    SKILL_LABELS,
-    in_private_only,
-    is_private,
-    notify_promoted,
-)
-from knowledge.normalize import fold
+from handlers.context import edit_html, send_html
+from handlers.form import END, STAY, Form, Reply, Step, Transition, Turn, plain, text_prompt
+from handlers.volunteers import in_private_only, is_private, notify_promoted
 
-log = logging.getLogger(__name__)
+Context = BotContext
 
 CREATE_NAME = "campaign_create"
 EDIT_NAME = "campaign_edit"
@@ -84,8 +62,6 @@ KIND, NAME, ORGANISER, PLACE, START, FINISH, CAPACITY, DESCRIPTION, CONFIRM = (
     "confirm",
 )
 VALUE = "value"
-END = ConversationHandler.END
-MAX_AGENCY_BUTTONS = 8
 REGISTRANTS_SHOWN = 50
 
 _ID = r"(\d{1,12})"
@@ -93,46 +69,17 @@ _VIEW = re.compile(rf"^c:(v|l|x|c|cy):{_ID}$")
 _EDIT = re.compile(rf"^c:e:{_ID}:(capacity|place|name)$")
 _INDEX = re.compile(r"^c:[ko]:(\d{1,3}|-)$")
 
-FALLBACK_ERROR = N_("That does not look right. Please try again.")
-ERRORS: dict[str, str] = {
-    "date_format": N_("Please type a date as dd/mm/yyyy, with a time if needed: 25/12/2026 07:30."),
-    "date_invalid": N_("That date does not exist. Please check the day and month."),
-    "ends_before_start": N_("The end must be after the start. Please type the end again."),
-    "in_the_past": N_("That is in the past. Please type a date to come."),
-    "capacity": N_("Please type a number of places (1 to 100000), or 0 for no limit."),
-    "capacity_below_confirmed": N_(
-        "More volunteers are already registered than that. Please type a larger number."
-    ),
-    "edition_name": N_("Please type a name of at most 200 characters."),
-    "too_long": N_("That is too long. Please shorten it."),
-}
-
-
-def _factory(context: Context) -> SessionFactory:
-    db = services(context).db
-    if db is None:
-        raise RuntimeError("the database is not open")
-    return db.session_factory  # type: ignore[no-any-return]
-
-
-def _now(context: Context) -> dt.datetime:
-    return services(context).clock.now()
-
 
 def _admins(context: Context) -> frozenset[int]:
-    return services(context).settings.admin_user_ids
+    return context.services.settings.admin_user_ids
 
 
 def _tz(context: Context) -> str:
-    return services(context).settings.timezone
+    return context.services.settings.timezone
 
 
 def _button(label: str, data: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(label[:60], callback_data=data)
-
-
-def _error(lang: str, reason: str) -> str:
-    return t(lang, ERRORS.get(reason, FALLBACK_ERROR))
 
 
 async def _answer(update: Update) -> None:
@@ -146,7 +93,7 @@ def _user_id(update: Update) -> int:
 
 
 async def _not_coordinator(update: Update, context: Context) -> None:
-    lang = user_lang(context)
+    lang = context.lang
     text = t(lang, "This is for campaign coordinators only. Volunteers can register with /dangky.")
     if update.callback_query is not None:
         with contextlib.suppress(TelegramError):
@@ -157,7 +104,7 @@ async def _not_coordinator(update: Update, context: Context) -> None:
 # -- listing and viewing -------------------------------------------------------------------
 
 
-def _dates(edition: CampaignEdition, lang: str, tz: str) -> str:
+def _dates(edition: Edition, lang: str, tz: str) -> str:
     start = format_datetime(edition.starts_at, lang, tz=tz, fmt="short")
     end = format_datetime(edition.ends_at, lang, tz=tz, fmt="short")
     return f"{start} – {end}"
@@ -171,21 +118,18 @@ STATUS_LABELS = {
 
 
 async def cmd_campaigns(update: Update, context: Context) -> None:
-    lang = user_lang(context)
-    user = _user_id(update)
-    async with read_session(_factory(context)) as session:
-        scope = await manager_scope(session, user, _admins(context))
-        if scope.empty:
-            await _not_coordinator(update, context)
-            return
-        editions = await list_managed_editions(session, user, _admins(context), now=_now(context))
-        counts = {c.edition_id: c for c in await counts_per_edition(session, now=_now(context))}
+    lang = context.lang
+    now = context.services.clock.now()
+    seen = await service.overview(context.db, _user_id(update), _admins(context), now)
+    if seen.scope.empty:
+        await _not_coordinator(update, context)
+        return
     lines = [t(lang, "<b>Your campaigns</b>")]
     rows = []
-    if not editions:
+    if not seen.editions:
         lines.append(t(lang, "No campaign yet. Open one with the button below."))
-    for e in editions:
-        c = counts.get(e.id)
+    for e in seen.editions:
+        c = seen.counts.get(e.id)
         confirmed = c.confirmed if c else 0
         seats = (
             f"{format_number(confirmed, lang)}/{format_number(e.capacity, lang)}"
@@ -207,13 +151,12 @@ async def cmd_campaigns(update: Update, context: Context) -> None:
     await send_html(update, context, "\n".join(lines), InlineKeyboardMarkup(rows))
 
 
-def _edition_card(
-    edition: CampaignEdition, lang: str, tz: str, confirmed: int, waiting: int, organiser: str
-) -> str:
+def _edition_card(view: service.EditionView, lang: str, tz: str) -> str:
+    edition = view.edition
     capacity = format_number(edition.capacity, lang) if edition.capacity else tb(lang, "no limit")
     lines = [
         f"<b>{html.escape(edition.name)}</b>",
-        t(lang, "Organiser: {agency}", agency=organiser),
+        t(lang, "Organiser: {agency}", agency=view.organiser),
         t(lang, "Place: {place}", place=edition.place or "—"),
         t(lang, "When: {dates}", dates=_dates(edition, lang, tz)),
         t(
@@ -225,8 +168,8 @@ def _edition_card(
             lang,
             "Places: {capacity}; registered {confirmed}; waitlist {waiting}",
             capacity=capacity,
-            confirmed=format_number(confirmed, lang),
-            waiting=format_number(waiting, lang),
+            confirmed=format_number(view.confirmed, lang),
+            waiting=format_number(view.waitlisted, lang),
         ),
         t(lang, "Status: {status}", status=tb(lang, STATUS_LABELS.get(edition.status, ""))),
     ]
@@ -236,7 +179,7 @@ def _edition_card(
 
 
 async def on_campaign_button(update: Update, context: Context) -> None:
-    lang = user_lang(context)
+    lang = context.lang
     if not is_private(update):  # registrants' data never goes to a group
         await in_private_only(update, context)
         await _answer(update)
@@ -246,29 +189,21 @@ async def on_campaign_button(update: Update, context: Context) -> None:
     if match is None:
         return
     action, edition_id = match[1], int(match[2])
-    user = _user_id(update)
+    user, admins, now = _user_id(update), _admins(context), context.services.clock.now()
     try:
         if action == "x":
             await _send_csv(update, context, edition_id)
         elif action == "l":
             await _show_registrants(update, context, edition_id)
         elif action == "cy":
-            async with write_session(_factory(context)) as session:
-                edition = await close_edition(
-                    session,
-                    edition_id,
-                    actor_id=user,
-                    now=_now(context),
-                    admin_ids=_admins(context),
-                )
+            edition = await service.close(context.db, edition_id, user, admins, now)
             await edit_html(
                 update,
                 context,
                 t(lang, "Registration for <b>{campaign}</b> is closed.", campaign=edition.name),
             )
         elif action == "c":
-            async with read_session(_factory(context)) as session:
-                edition = await managed_edition(session, edition_id, user, _admins(context))
+            edition = await service.managed(context.db, edition_id, user, admins)
             await edit_html(
                 update,
                 context,
@@ -296,24 +231,9 @@ async def on_campaign_button(update: Update, context: Context) -> None:
 
 
 async def _show_edition(update: Update, context: Context, edition_id: int) -> None:
-    lang = user_lang(context)
-    async with read_session(_factory(context)) as session:
-        edition = await managed_edition(session, edition_id, _user_id(update), _admins(context))
-        counts = {
-            c.edition_id: c
-            for c in await counts_per_edition(
-                session, now=_now(context), agency_ids=[edition.organiser_agency_id]
-            )
-        }
-        agency = await session.get(Agency, edition.organiser_agency_id)
-    c = counts.get(edition_id)
-    text = _edition_card(
-        edition,
-        lang,
-        _tz(context),
-        c.confirmed if c else 0,
-        c.waitlisted if c else 0,
-        agency.name if agency else edition.organiser_agency_id,
+    lang = context.lang
+    view = await service.view(
+        context.db, edition_id, _user_id(update), _admins(context), context.services.clock.now()
     )
     rows = [
         [
@@ -326,9 +246,11 @@ async def _show_edition(update: Update, context: Context, edition_id: int) -> No
             _button(tb(lang, "✏️ Name"), f"c:e:{edition_id}:name"),
         ],
     ]
-    if edition.status == "open":
+    if view.edition.status == "open":
         rows.append([_button(tb(lang, "🔒 Close registration"), f"c:c:{edition_id}")])
-    await send_html(update, context, text, InlineKeyboardMarkup(rows))
+    await send_html(
+        update, context, _edition_card(view, lang, _tz(context)), InlineKeyboardMarkup(rows)
+    )
 
 
 def _skills(lang: str, codes: tuple[str, ...]) -> str:
@@ -336,11 +258,10 @@ def _skills(lang: str, codes: tuple[str, ...]) -> str:
 
 
 async def _show_registrants(update: Update, context: Context, edition_id: int) -> None:
-    lang = user_lang(context)
-    async with read_session(_factory(context)) as session:
-        edition, rows = await registrants(
-            session, edition_id, actor_id=_user_id(update), admin_ids=_admins(context)
-        )
+    lang = context.lang
+    edition, rows = await service.registrants(
+        context.db, edition_id, _user_id(update), _admins(context)
+    )
     lines = [t(lang, "<b>Registrants of {campaign}</b>", campaign=edition.name)]
     if not rows:
         lines.append(t(lang, "Nobody has registered yet."))
@@ -371,16 +292,15 @@ async def _show_registrants(update: Update, context: Context, edition_id: int) -
 
 
 async def _send_csv(update: Update, context: Context, edition_id: int) -> None:
-    lang = user_lang(context)
-    async with write_session(_factory(context)) as session:
-        edition, data, n = await export_csv(
-            session,
-            edition_id,
-            actor_id=_user_id(update),
-            now=_now(context),
-            tz=services(context).settings.tz,
-            admin_ids=_admins(context),
-        )
+    lang = context.lang
+    edition, data, n = await service.registrants_file(
+        context.db,
+        edition_id,
+        _user_id(update),
+        _admins(context),
+        context.services.clock.now(),
+        context.services.settings.tz,
+    )
     chat = update.effective_chat
     if chat is None:
         return
@@ -394,270 +314,130 @@ async def _send_csv(update: Update, context: Context, edition_id: int) -> None:
     )
 
 
-# -- guided create ------------------------------------------------------------------------
+# -- guided create: the form --------------------------------------------------------------
 
 
-def _draft(context: Context) -> dict[str, Any]:
-    data = context.user_data if context.user_data is not None else {}
-    draft = data.get(DRAFT)
-    if not isinstance(draft, dict):
-        draft = {}
-        if context.user_data is not None:
-            context.user_data[DRAFT] = draft
-    return draft
-
-
-def _clear(context: Context, key: str = DRAFT) -> None:
-    if context.user_data is not None:
-        context.user_data.pop(key, None)
-
-
-def _stop_row(lang: str) -> list[InlineKeyboardButton]:
-    return [_button(tb(lang, "✖ Stop"), "c:q")]
-
-
-async def on_new(update: Update, context: Context) -> str | int:
-    lang = user_lang(context)
+async def start_create(turn: Turn) -> Transition:
+    """``c:new`` under /chiendich: which recurring campaign it is."""
+    update, context = turn.update, turn.context
     if not is_private(update):
         await in_private_only(update, context)
         return END
-    async with read_session(_factory(context)) as session:
-        scope = await manager_scope(session, _user_id(update), _admins(context))
+    scope = await service.scope_of(context.db, turn.user_id, _admins(context))
     if scope.empty:
         await _not_coordinator(update, context)
         return END
-    await _answer(update)
-    _clear(context)
-    draft = _draft(context)
-    kinds = list(services(context).kb.campaigns.values())
-    draft["kinds"] = [k.id for k in kinds]
+    await turn.answer()
+    CREATE.clear(context)
+    kinds = list(context.services.kb.campaigns.values())
+    turn.draft["kinds"] = [k.id for k in kinds]
     rows = [
-        [_button(k.name if lang == "vi" or not k.name_en else k.name_en, f"c:k:{i}")]
+        [turn.button(k.name if turn.lang == "vi" or not k.name_en else k.name_en, f"c:k:{i}")]
         for i, k in enumerate(kinds)
     ]
-    rows.append([_button(tb(lang, "Another campaign"), "c:k:-")])
-    rows.append(_stop_row(lang))
-    await send_html(
-        update,
-        context,
-        t(
-            lang,
+    rows.append([turn.button(turn.tb("Another campaign"), "c:k:-")])
+    rows.append([turn.stop_button()])
+    await turn.send(
+        turn.t(
             "<b>Open a new campaign</b> (step 1/8)\nWhich recurring campaign is it? "
-            "You can stop at any time with /huy.",
+            "You can stop at any time with /huy."
         ),
         InlineKeyboardMarkup(rows),
     )
     return KIND
 
 
-async def on_kind(update: Update, context: Context) -> str:
-    await _answer(update)
-    lang = user_lang(context)
-    match = _INDEX.match(update.callback_query.data or "") if update.callback_query else None
-    draft = _draft(context)
+async def on_kind(turn: Turn, match: re.Match[str]) -> Transition:
+    await turn.answer()
+    picked = _INDEX.match(match.string)
+    draft = turn.draft
     kinds = draft.get("kinds", [])
-    if match is None or (match[1] != "-" and int(match[1]) >= len(kinds)):
+    if picked is None or (picked[1] != "-" and int(picked[1]) >= len(kinds)):
         return KIND
-    key = None if match[1] == "-" else kinds[int(match[1])]
+    key = None if picked[1] == "-" else kinds[int(picked[1])]
     draft["campaign_key"] = key
-    kb = services(context).kb
+    kb = turn.context.services.kb
     suggestion = ""
     if key and key in kb.campaigns:
-        year = _now(context).year
-        suggestion = f"{kb.campaigns[key].name} {year}"
+        suggestion = f"{kb.campaigns[key].name} {turn.now.year}"
         draft["description"] = kb.campaigns[key].description
-    await edit_html(
-        update,
-        context,
-        t(lang, "Campaign: {campaign}", campaign=suggestion or tb(lang, "another campaign")),
+    draft["suggestion"] = suggestion
+    await turn.edit(
+        turn.t("Campaign: {campaign}", campaign=suggestion or turn.tb("another campaign"))
     )
-    text = t(lang, "<b>Step 2/8.</b> The name volunteers will see:")
+    return await turn.ask(NAME)
+
+
+async def ask_name(turn: Turn) -> Reply:
+    text = turn.t("<b>Step 2/8.</b> The name volunteers will see:")
+    suggestion = turn.draft.get("suggestion")
     if suggestion:
-        text += "\n" + t(lang, "For example: {example}", example=f"{suggestion} — phường Tân Phong")
-    await send_html(update, context, text)
-    return NAME
+        text += "\n" + turn.t("For example: {example}", example=f"{suggestion} — phường Tân Phong")
+    return text
 
 
-async def on_name(update: Update, context: Context) -> str:
-    lang = user_lang(context)
-    name = " ".join((update.effective_message.text or "").split())
-    if not name or len(name) > 200:
-        await send_html(update, context, _error(lang, "edition_name"))
-        return NAME
-    draft = _draft(context)
-    draft["name"] = name
-    async with read_session(_factory(context)) as session:
-        scope = await manager_scope(session, _user_id(update), _admins(context))
-        if scope.everything:
-            agencies: list[Agency] = []
-        else:
-            agencies = list(
-                (
-                    await session.scalars(
-                        select(Agency)
-                        .where(Agency.id.in_(sorted(scope.agencies)))
-                        .order_by(Agency.name)
-                    )
-                ).all()
-            )
-    if agencies and len(agencies) <= MAX_AGENCY_BUTTONS:
-        return await _offer_agencies(update, context, agencies)
-    await send_html(
-        update,
-        context,
-        t(
-            lang,
-            "<b>Step 3/8.</b> Which agency organises it? Type part of its name "
-            "(for example: Hội Chữ thập đỏ tỉnh).",
-        ),
+def _organiser_markup(turn: Turn, choices: list[AgencyChoice]) -> InlineKeyboardMarkup:
+    turn.draft["choices"] = [a.id for a in choices]
+    rows = [[turn.button(a.name, f"c:o:{i}")] for i, a in enumerate(choices)]
+    rows.append([turn.stop_button()])
+    return InlineKeyboardMarkup(rows)
+
+
+async def ask_organiser(turn: Turn) -> Reply:
+    """Buttons for a small scope; otherwise a part of the name is typed."""
+    choices = await service.organiser_choices(turn.context.db, turn.user_id, _admins(turn.context))
+    if choices:
+        return (
+            turn.t("<b>Step 3/8.</b> Which agency organises it?"),
+            _organiser_markup(turn, choices),
+        )
+    return turn.t(
+        "<b>Step 3/8.</b> Which agency organises it? Type part of its name "
+        "(for example: Hội Chữ thập đỏ tỉnh)."
     )
-    return ORGANISER
 
 
-async def _offer_agencies(update: Update, context: Context, agencies: list[Agency]) -> str:
-    lang = user_lang(context)
-    draft = _draft(context)
-    draft["choices"] = [a.id for a in agencies]
-    rows = [[_button(a.name, f"c:o:{i}")] for i, a in enumerate(agencies)]
-    rows.append(_stop_row(lang))
-    await send_html(
-        update,
-        context,
-        t(lang, "<b>Step 3/8.</b> Which agency organises it?"),
-        InlineKeyboardMarkup(rows),
-    )
-    return ORGANISER
-
-
-async def on_organiser_text(update: Update, context: Context) -> str:
-    lang = user_lang(context)
-    needle = fold(update.effective_message.text or "")
-    if len(needle) < 2:
-        await send_html(update, context, t(lang, "Please type at least two letters of the name."))
+async def on_organiser_text(turn: Turn, raw: str) -> Transition:
+    if len(" ".join(raw.split())) < 2:
+        await turn.send(turn.t("Please type at least two letters of the name."))
         return ORGANISER
-    kb = services(context).kb
-    async with read_session(_factory(context)) as session:
-        scope = await manager_scope(session, _user_id(update), _admins(context))
-        rows = (
-            await session.scalars(
-                select(Agency).where(Agency.archived.is_(False)).order_by(Agency.name)
-            )
-        ).all()
-    found = []
-    for agency in rows:
-        if not scope.covers(agency.id):
-            continue
-        record = kb.agencies.get(agency.id)
-        names = [agency.name, *(record.aliases if record else [])]
-        if any(needle in fold(n) for n in names):
-            found.append(agency)
+    kb = turn.context.services.kb
+    aliases = {agency_id: record.aliases for agency_id, record in kb.agencies.items()}
+    found = await service.find_organisers(
+        turn.context.db, turn.user_id, _admins(turn.context), raw, aliases
+    )
     if not found:
-        await send_html(
-            update,
-            context,
-            t(lang, "No agency in your scope matches that. Please try another part of the name."),
+        await turn.send(
+            turn.t("No agency in your scope matches that. Please try another part of the name.")
         )
         return ORGANISER
-    return await _offer_agencies(update, context, found[:MAX_AGENCY_BUTTONS])
-
-
-async def on_organiser_button(update: Update, context: Context) -> str:
-    await _answer(update)
-    lang = user_lang(context)
-    match = _INDEX.match(update.callback_query.data or "") if update.callback_query else None
-    draft = _draft(context)
-    choices = draft.get("choices", [])
-    if match is None or match[1] == "-" or int(match[1]) >= len(choices):
-        return ORGANISER
-    draft["organiser"] = choices[int(match[1])]
-    async with read_session(_factory(context)) as session:
-        agency = await session.get(Agency, draft["organiser"])
-    await edit_html(
-        update,
-        context,
-        t(lang, "Organiser: {agency}", agency=agency.name if agency else draft["organiser"]),
+    await turn.send(
+        turn.t("<b>Step 3/8.</b> Which agency organises it?"), _organiser_markup(turn, found)
     )
-    await send_html(update, context, t(lang, "<b>Step 4/8.</b> Where does it take place?"))
-    return PLACE
+    return ORGANISER
 
 
-async def on_place(update: Update, context: Context) -> str:
-    lang = user_lang(context)
-    place = " ".join((update.effective_message.text or "").split())
-    if not place or len(place) > 200:
-        await send_html(update, context, _error(lang, "too_long" if place else "edition_name"))
-        return PLACE
-    _draft(context)["place"] = place
-    await send_html(
-        update,
-        context,
-        t(
-            lang,
-            "<b>Step 5/8.</b> When does it start? dd/mm/yyyy hh:mm, for example 15/05/2026 07:30",
-        ),
-    )
-    return START
+def pick_organiser(turn: Turn, match: re.Match[str]) -> object:
+    picked = _INDEX.match(match.string)
+    choices = turn.draft.get("choices", [])
+    if picked is None or picked[1] == "-" or int(picked[1]) >= len(choices):
+        return STAY
+    return choices[int(picked[1])]
 
 
-async def on_start(update: Update, context: Context) -> str:
-    lang = user_lang(context)
-    tz = services(context).settings.tz
-    try:
-        starts = parse_local_datetime(
-            update.effective_message.text or "", tz, default_time=dt.time(7, 30)
-        )
-        if starts <= _now(context):
-            raise InvalidInput("in_the_past")
-    except InvalidInput as exc:
-        await send_html(update, context, _error(lang, exc.reason))
-        return START
-    _draft(context)["starts_at"] = starts.isoformat()
-    await send_html(update, context, t(lang, "<b>Step 6/8.</b> When does it end? dd/mm/yyyy hh:mm"))
-    return FINISH
+async def echo_organiser(turn: Turn, agency_id: str) -> None:
+    name = await service.agency_name(turn.context.db, agency_id)
+    await turn.edit(turn.t("Organiser: {agency}", agency=name or agency_id))
 
 
-async def on_finish(update: Update, context: Context) -> str:
-    lang = user_lang(context)
-    tz = services(context).settings.tz
-    draft = _draft(context)
-    try:
-        ends = parse_local_datetime(
-            update.effective_message.text or "", tz, default_time=dt.time(17, 0)
-        )
-        if ends < dt.datetime.fromisoformat(draft["starts_at"]):
-            raise InvalidInput("ends_before_start")
-    except InvalidInput as exc:
-        await send_html(update, context, _error(lang, exc.reason))
-        return FINISH
-    draft["ends_at"] = ends.isoformat()
-    await send_html(
-        update,
-        context,
-        t(
-            lang,
-            "<b>Step 7/8.</b> How many volunteers can take part? Type a number, or 0 for no limit.",
-        ),
-    )
-    return CAPACITY
+def parse_starts(turn: Turn, raw: str) -> str:
+    tz = turn.context.services.settings.tz
+    return parse_start(raw, tz, turn.now).isoformat()
 
 
-async def on_capacity(update: Update, context: Context) -> str:
-    lang = user_lang(context)
-    try:
-        capacity = parse_capacity(update.effective_message.text or "")
-    except InvalidInput as exc:
-        await send_html(update, context, _error(lang, exc.reason))
-        return CAPACITY
-    _draft(context)["capacity"] = capacity
-    await send_html(
-        update,
-        context,
-        t(
-            lang,
-            "<b>Step 8/8.</b> A short description for volunteers (or - to keep the standard one):",
-        ),
-    )
-    return DESCRIPTION
+def parse_ends(turn: Turn, raw: str) -> str:
+    tz = turn.context.services.settings.tz
+    return parse_end(raw, tz, dt.datetime.fromisoformat(turn.draft["starts_at"])).isoformat()
 
 
 def _summary(lang: str, draft: dict[str, Any], tz: str, organiser: str) -> str:
@@ -688,29 +468,18 @@ def _summary(lang: str, draft: dict[str, Any], tz: str, organiser: str) -> str:
     )
 
 
-async def on_description(update: Update, context: Context) -> str:
-    lang = user_lang(context)
-    text = (update.effective_message.text or "").strip()
-    draft = _draft(context)
-    if text != "-":
-        if len(text) > 2000:
-            await send_html(update, context, _error(lang, "too_long"))
-            return DESCRIPTION
-        draft["description"] = text
-    async with read_session(_factory(context)) as session:
-        agency = await session.get(Agency, draft.get("organiser", ""))
-    summary = _summary(lang, draft, _tz(context), agency.name if agency else "")
+async def ask_confirm(turn: Turn) -> Reply:
+    name = await service.agency_name(turn.context.db, turn.draft.get("organiser", ""))
+    summary = _summary(turn.lang, turn.draft, _tz(turn.context), name or "")
     markup = InlineKeyboardMarkup(
-        [[_button(tb(lang, "✅ Open the campaign"), "c:ok"), *_stop_row(lang)]]
+        [[turn.button(turn.tb("✅ Open the campaign"), "c:ok"), turn.stop_button()]]
     )
-    await send_html(update, context, summary, markup)
-    return CONFIRM
+    return summary, markup
 
 
-async def on_create(update: Update, context: Context) -> int | str:
-    await _answer(update)
-    lang = user_lang(context)
-    draft = _draft(context)
+async def on_create(turn: Turn, match: re.Match[str]) -> Transition:
+    await turn.answer()
+    draft = turn.draft
     try:
         edition_draft = EditionDraft(
             name=draft["name"],
@@ -723,64 +492,96 @@ async def on_create(update: Update, context: Context) -> int | str:
             campaign_key=draft.get("campaign_key"),
         )
     except (KeyError, ValueError):
-        _clear(context)
-        await edit_html(
-            update, context, t(lang, "Something is missing. Please start again with /chiendich.")
-        )
-        return END
+        return await turn.end(turn.t("Something is missing. Please start again with /chiendich."))
     try:
-        async with write_session(_factory(context)) as session:
-            edition = await create_edition(
-                session,
-                edition_draft,
-                actor_id=_user_id(update),
-                now=_now(context),
-                admin_ids=_admins(context),
-            )
+        edition = await service.open_edition(
+            turn.context.db, edition_draft, turn.user_id, _admins(turn.context), turn.now
+        )
     except NotAllowed:
-        _clear(context)
-        await _not_coordinator(update, context)
+        CREATE.clear(turn.context)
+        await _not_coordinator(turn.update, turn.context)
         return END
     except InvalidInput as exc:
-        await send_html(update, context, _error(lang, exc.reason))
+        await turn.send(turn.t(exc.message, **exc.params))
         return CONFIRM
-    _clear(context)
-    await edit_html(
-        update,
-        context,
-        t(
-            lang,
+    return await turn.end(
+        turn.t(
             "✅ <b>{campaign}</b> is open. Volunteers can register with /dangky.",
             campaign=edition.name,
+        )
+    )
+
+
+STOPPED = N_("Stopped. Nothing was changed.")
+
+CREATE = Form(
+    name=CREATE_NAME,
+    draft_key=DRAFT,
+    prefix="c",
+    steps=[
+        Step(KIND, buttons=r"^c:k:", on_button=on_kind),
+        Step(NAME, prompt=ask_name, field="name", parse=plain(clean_edition_name)),
+        Step(
+            ORGANISER,
+            prompt=ask_organiser,
+            field="organiser",
+            buttons=r"^c:o:",
+            pick=pick_organiser,
+            save=echo_organiser,
+            on_text=on_organiser_text,
         ),
-    )
-    return END
+        Step(
+            PLACE,
+            prompt=text_prompt(N_("<b>Step 4/8.</b> Where does it take place?")),
+            field="place",
+            parse=plain(clean_edition_place),
+        ),
+        Step(
+            START,
+            prompt=text_prompt(
+                N_(
+                    "<b>Step 5/8.</b> When does it start? dd/mm/yyyy hh:mm, for example "
+                    "15/05/2026 07:30"
+                )
+            ),
+            field="starts_at",
+            parse=parse_starts,
+        ),
+        Step(
+            FINISH,
+            prompt=text_prompt(N_("<b>Step 6/8.</b> When does it end? dd/mm/yyyy hh:mm")),
+            field="ends_at",
+            parse=parse_ends,
+        ),
+        Step(
+            CAPACITY,
+            prompt=text_prompt(
+                N_(
+                    "<b>Step 7/8.</b> How many volunteers can take part? Type a number, "
+                    "or 0 for no limit."
+                )
+            ),
+            field="capacity",
+            parse=plain(parse_capacity),
+        ),
+        Step(
+            DESCRIPTION,
+            prompt=text_prompt(
+                N_(
+                    "<b>Step 8/8.</b> A short description for volunteers (or - to keep the "
+                    "standard one):"
+                )
+            ),
+            field="description",
+            parse=plain(clean_description),
+        ),
+        Step(CONFIRM, prompt=ask_confirm, buttons=r"^c:ok$", on_button=on_create),
+    ],
+    cancel_text=STOPPED,
+)
 
 
-async def on_stop(update: Update, context: Context) -> int:
-    await _answer(update)
-    lang = user_lang(context)
-    _clear(context)
-    _clear(context, EDIT)
-    text = t(lang, "Stopped. Nothing was changed.")
-    if update.callback_query is not None:
-        await edit_html(update, context, text)
-    else:
-        await send_html(update, context, text)
-    return END
-
-
-async def on_not_text(update: Update, context: Context) -> None:
-    await send_html(update, context, t(user_lang(context), NOT_TEXT))
-
-
-async def on_use_buttons(update: Update, context: Context) -> None:
-    await send_html(
-        update, context, t(user_lang(context), "Please use the buttons above, or /huy to stop.")
-    )
-
-
-# -- editing one field --------------------------------------------------------------------
+# -- editing one field: a one-step form ---------------------------------------------------
 
 EDIT_PROMPTS = {
     "capacity": N_("Type the new number of places (or 0 for no limit):"),
@@ -789,8 +590,9 @@ EDIT_PROMPTS = {
 }
 
 
-async def on_edit(update: Update, context: Context) -> str | int:
-    lang = user_lang(context)
+async def start_edit(turn: Turn) -> Transition:
+    """``c:e:<edition>:<field>`` on an edition's card."""
+    update, context = turn.update, turn.context
     if not is_private(update):
         await in_private_only(update, context)
         return END
@@ -799,121 +601,65 @@ async def on_edit(update: Update, context: Context) -> str | int:
         return END
     edition_id, field = int(match[1]), match[2]
     try:
-        async with read_session(_factory(context)) as session:
-            edition = await managed_edition(session, edition_id, _user_id(update), _admins(context))
+        edition = await service.managed(context.db, edition_id, turn.user_id, _admins(context))
     except NotAllowed:
         await _not_coordinator(update, context)
         return END
-    await _answer(update)
-    if context.user_data is not None:
-        context.user_data[EDIT] = {"edition_id": edition_id, "field": field}
-    await send_html(
-        update,
-        context,
-        f"<b>{html.escape(edition.name)}</b>\n"
-        + t(lang, EDIT_PROMPTS[field])
+    await turn.answer()
+    EDITOR.clear(context)
+    turn.draft.update({"edition_id": edition_id, "field": field, "edition": edition.name})
+    return await turn.ask(VALUE)
+
+
+async def ask_value(turn: Turn) -> Reply:
+    return (
+        f"<b>{html.escape(turn.draft.get('edition', ''))}</b>\n"
+        + turn.t(EDIT_PROMPTS[turn.draft["field"]])
         + "\n"
-        + t(lang, "(/huy to stop)"),
+        + turn.t("(/huy to stop)")
     )
-    return VALUE
 
 
-async def on_edit_value(update: Update, context: Context) -> str | int:
-    lang = user_lang(context)
-    pending = (context.user_data or {}).get(EDIT) or {}
-    if "edition_id" not in pending:
+def parse_value(turn: Turn, raw: str) -> object:
+    return clean_field(turn.draft.get("field", ""), raw)
+
+
+async def save_value(turn: Turn, value: object) -> Transition:
+    draft = turn.draft
+    if "edition_id" not in draft:
         return END
-    raw = update.effective_message.text or ""
-    field = pending["field"]
     try:
-        value: object = parse_capacity(raw) if field == "capacity" else " ".join(raw.split())
-        async with write_session(_factory(context)) as session:
-            edition, promoted_ids = await update_edition(
-                session,
-                int(pending["edition_id"]),
-                {field: value},
-                actor_id=_user_id(update),
-                now=_now(context),
-                admin_ids=_admins(context),
-            )
-            promoted = (
-                list(
-                    (
-                        await session.scalars(
-                            select(VolunteerRegistration).where(
-                                VolunteerRegistration.id.in_(promoted_ids)
-                            )
-                        )
-                    ).all()
-                )
-                if promoted_ids
-                else []
-            )
-    except InvalidInput as exc:
-        await send_html(update, context, _error(lang, exc.reason))
-        return VALUE
-    except NotAllowed:
-        _clear(context, EDIT)
-        await _not_coordinator(update, context)
-        return END
-    _clear(context, EDIT)
-    text = t(lang, "✅ Saved: <b>{campaign}</b>.", campaign=edition.name)
-    if promoted:
-        text += "\n" + t(
-            lang,
-            "{n} volunteer(s) moved up from the waitlist and were told.",
-            n=format_number(len(promoted), lang),
+        edition, promoted = await service.edit_field(
+            turn.context.db,
+            int(draft["edition_id"]),
+            draft["field"],
+            value,
+            turn.user_id,
+            _admins(turn.context),
+            turn.now,
         )
-    await send_html(update, context, text)
-    await notify_promoted(context, promoted)
+    except NotAllowed:
+        EDITOR.clear(turn.context)
+        await _not_coordinator(turn.update, turn.context)
+        return END
+    text = turn.t("✅ Saved: <b>{campaign}</b>.", campaign=edition.name)
+    if promoted:
+        text += "\n" + turn.t(
+            "{n} volunteer(s) moved up from the waitlist and were told.",
+            n=format_number(len(promoted), turn.lang),
+        )
+    await turn.end(text)
+    await notify_promoted(turn.context, promoted)
     return END
 
 
-def _conversations(persistent: bool) -> list[ConversationHandler]:  # type: ignore[type-arg]
-    text = filters.TEXT & ~filters.COMMAND
-    buttons_only = MessageHandler(text, on_use_buttons)
-    stop = [
-        CommandHandler(["huy", "cancel"], on_stop),
-        CallbackQueryHandler(on_stop, pattern=r"^c:q$"),
-        # a sticker or photo mid-dialogue: a reminder of the question, not small talk
-        MessageHandler(
-            filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL,
-            on_not_text,
-        ),
-    ]
-    with warnings.catch_warnings():
-        # Per user and chat on purpose; buttons are checked by state (see handlers/volunteers).
-        warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message")
-        create = ConversationHandler(
-            entry_points=[CallbackQueryHandler(on_new, pattern=r"^c:new$")],  # from /chiendich
-            states={
-                KIND: [CallbackQueryHandler(on_kind, pattern=r"^c:k:"), buttons_only],
-                NAME: [MessageHandler(text, on_name)],
-                ORGANISER: [
-                    CallbackQueryHandler(on_organiser_button, pattern=r"^c:o:"),
-                    MessageHandler(text, on_organiser_text),
-                ],
-                PLACE: [MessageHandler(text, on_place)],
-                START: [MessageHandler(text, on_start)],
-                FINISH: [MessageHandler(text, on_finish)],
-                CAPACITY: [MessageHandler(text, on_capacity)],
-                DESCRIPTION: [MessageHandler(text, on_description)],
-                CONFIRM: [CallbackQueryHandler(on_create, pattern=r"^c:ok$"), buttons_only],
-            },
-            fallbacks=stop,
-            allow_reentry=True,
-            name=CREATE_NAME,
-            persistent=persistent,
-        )
-        edit = ConversationHandler(
-            entry_points=[CallbackQueryHandler(on_edit, pattern=r"^c:e:")],
-            states={VALUE: [MessageHandler(text, on_edit_value)]},
-            fallbacks=stop,
-            allow_reentry=True,
-            name=EDIT_NAME,
-            persistent=persistent,
-        )
-    return [create, edit]
+EDITOR = Form(
+    name=EDIT_NAME,
+    draft_key=EDIT,
+    prefix="c",
+    steps=[Step(VALUE, prompt=ask_value, parse=parse_value, save=save_value)],
+    cancel_text=STOPPED,
+)
 
 
 COMMANDS = [CommandSpec("chiendich", N_("Campaigns (coordinators)"))]
@@ -922,8 +668,10 @@ COMMANDS = [CommandSpec("chiendich", N_("Campaigns (coordinators)"))]
 def register(application: BotApplication) -> None:
     """Add the coordinators' campaign handlers (see ``bot/app.py``)."""
     persistent = application.persistence is not None
-    for conversation in _conversations(persistent):
-        application.add_handler(conversation)
+    create = CallbackQueryHandler(CREATE.entry(start_create), pattern=r"^c:new$")
+    edit = CallbackQueryHandler(EDITOR.entry(start_edit), pattern=r"^c:e:")
+    application.add_handler(CREATE.handler([create], persistent=persistent))
+    application.add_handler(EDITOR.handler([edit], persistent=persistent))
     application.add_handler(
         CommandHandler(["chiendich", "campaigns"], cmd_campaigns, filters=filters.ChatType.PRIVATE)
     )
@@ -933,10 +681,9 @@ def register(application: BotApplication) -> None:
 
 
 async def on_stale(update: Update, context: Context) -> None:
-    lang = user_lang(context)
     if update.callback_query is not None:
         with contextlib.suppress(TelegramError):
             await update.callback_query.answer(
-                tb(lang, "This button is no longer active. Start again with /chiendich."),
+                tb(context.lang, "This button is no longer active. Start again with /chiendich."),
                 show_alert=True,
             )

@@ -65,9 +65,10 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.forms import InvalidInput
+from bot.context import BotContext
+from bot.forms import SKIP, InvalidInput
 from bot.i18n import N_, t, tb
-from handlers.context import Context, edit_html, send_html, services, user_lang
+from handlers.context import edit_html, send_html
 
 END: int = ConversationHandler.END
 Transition: TypeAlias = str | int
@@ -75,10 +76,12 @@ Reply: TypeAlias = str | tuple[str, InlineKeyboardMarkup | None]
 
 #: returned by ``pick`` (or ``parse``) for an answer to ignore: the step stays, silently
 STAY = object()
-#: returned by ``parse`` or ``pick`` for "keep what the draft has" (e.g. ``-`` to skip)
-SKIP = object()
 
 TEXT = filters.TEXT & ~filters.COMMAND
+
+Context = BotContext
+
+__all__ = ["END", "SKIP", "STAY", "Form", "InvalidInput", "Reply", "Step", "Transition", "Turn"]
 
 USE_BUTTONS = N_("Please use the buttons above, or /huy to stop.")
 NOT_TEXT = N_("Please answer the question above with text, or /huy to stop.")
@@ -99,7 +102,7 @@ class Turn:
 
     @property
     def now(self) -> dt.datetime:
-        return services(self.context).clock.now()
+        return self.context.services.clock.now()
 
     @property
     def text(self) -> str:
@@ -262,7 +265,7 @@ class Form:
             context.user_data.pop(self.draft_key, None)
 
     def turn(self, update: Update, context: Context) -> Turn:
-        return Turn(self, update, context, user_lang(context))
+        return Turn(self, update, context, context.lang)
 
     # -- moving between steps -------------------------------------------------------------
 
@@ -369,10 +372,10 @@ class Form:
         return await turn.end(turn.t(self.cancel_text))
 
     async def _use_buttons(self, update: Update, context: Context) -> None:
-        await send_html(update, context, t(user_lang(context), self.use_buttons_text))
+        await send_html(update, context, t(context.lang, self.use_buttons_text))
 
     async def _not_text(self, update: Update, context: Context) -> None:
-        await send_html(update, context, t(user_lang(context), self.not_text_text))
+        await send_html(update, context, t(context.lang, self.not_text_text))
 
     async def _timed_out(self, update: Update, context: Context) -> None:
         self.clear(context)  # a dialogue left half-way for hours: data minimisation

@@ -24,39 +24,17 @@ import logging
 import re
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
-from telegram.ext import (
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    filters,
-)
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, filters
 
-from bot.db.engine import SessionFactory, read_session, write_session
-from bot.db.models_volunteers import CampaignEdition, VolunteerRegistration
+from bot.campaigns.reports import registrations_for_digest
+from bot.context import BotApplication, BotContext, CommandSpec
 from bot.i18n import N_, format_datetime, format_number, t, tb
-from bot.volunteers.editions import get_edition, list_open_editions, registration_open
-from bot.volunteers.registrations import (
-    Outcome,
-    RegistrationForm,
-    cancel_registration,
-    erase_personal_data,
-    existing_registration,
-    has_seat,
-    my_registrations,
-    personal_data_export,
-)
-from bot.volunteers.registrations import register as register_volunteer
-from bot.volunteers.reminders import (
-    OUTBOX_KIND,
-    CampaignReminder,
-    Deliver,
-    outbox_key,
-    send_due_reminders,
-)
-from bot.volunteers.reports import registrations_for_digest
+from bot.volunteers import service
+from bot.volunteers.registrations import Outcome, RegistrationForm, has_seat
+from bot.volunteers.service import Edition, Registration
+from bot.volunteers.texts import SKILL_LABELS, promoted_text, when
 from bot.volunteers.validation import (
     BLOOD_GROUPS,
     SKILLS,
@@ -68,15 +46,7 @@ from bot.volunteers.validation import (
     normalize_phone,
     skills_in_text,
 )
-from handlers.context import (
-    BotApplication,
-    CommandSpec,
-    Context,
-    edit_html,
-    send_html,
-    services,
-    user_lang,
-)
+from handlers.context import edit_html, send_html
 from handlers.form import (
     END,
     STAY,
@@ -88,6 +58,9 @@ from handlers.form import (
     plain,
     text_prompt,
 )
+from scheduler import campaign_reminders
+
+Context = BotContext
 
 log = logging.getLogger(__name__)
 
@@ -109,13 +82,6 @@ CHOOSE, WAITLIST, NAME, PHONE, COMMUNE, DISTRICT, SKILLS_STEP, BLOOD, CONSENT, C
     "confirm",
 )
 
-SKILL_LABELS: dict[str, str] = {
-    "first_aid": N_("First aid"),
-    "blood_donation": N_("Blood donation"),
-    "disaster_response": N_("Disaster response"),
-    "logistics": N_("Logistics and transport"),
-    "medical": N_("Medical staff"),
-}
 
 _EDITION = re.compile(r"^v:e:(\d{1,12})$")
 _SKILL = re.compile(r"^v:s:([a-z_]{1,32})$")
@@ -126,23 +92,12 @@ _MY = re.compile(r"^vm:([xy]):(\d{1,12})$")
 # -- small helpers ------------------------------------------------------------------------
 
 
-def _factory(context: Context) -> SessionFactory:
-    db = services(context).db
-    if db is None:
-        raise RuntimeError("the database is not open")
-    return db.session_factory  # type: ignore[no-any-return]
-
-
 def _now(context: Context) -> dt.datetime:
-    return services(context).clock.now()
+    return context.services.clock.now()
 
 
 def _tz(context: Context) -> str:
-    return services(context).settings.timezone
-
-
-def _when(edition: CampaignEdition, lang: str, tz: str) -> str:
-    return format_datetime(edition.starts_at, lang, tz=tz, fmt="short")
+    return context.services.settings.timezone
 
 
 def _button(label: str, data: str) -> InlineKeyboardButton:
@@ -155,39 +110,28 @@ async def _answer(update: Update) -> None:
             await update.callback_query.answer()
 
 
-async def notify_promoted(context: Context, promoted: list[VolunteerRegistration]) -> None:
+async def notify_promoted(context: Context, promoted: list[Registration]) -> None:
     """Tell each volunteer moved up from the waitlist that they now have a place."""
     if not promoted:
         return
-    async with read_session(_factory(context)) as session:
-        for reg in promoted:
-            if reg.chat_id is None:
-                continue
-            edition = await session.get(CampaignEdition, reg.edition_id)
-            if edition is None:
-                continue
-            lang = reg.language
-            text = t(
-                lang,
-                "🎉 Good news: a place has opened up in <b>{campaign}</b> ({when}) and it is "
-                "yours. You are now registered. See /cuatoi to view or cancel it.",
-                campaign=edition.name,
-                when=_when(edition, lang, _tz(context)),
+    for reg, edition in await service.promotion_notices(context.db, promoted):
+        assert reg.chat_id is not None
+        try:
+            await context.bot.send_message(
+                reg.chat_id, promoted_text(edition, reg.language, _tz(context))
             )
-            try:
-                await context.bot.send_message(reg.chat_id, text)
-            except TelegramError as exc:
-                log.warning(
-                    "could not tell registration %s about its promotion (%s)",
-                    reg.id,
-                    type(exc).__name__,
-                )
+        except TelegramError as exc:
+            log.warning(
+                "could not tell registration %s about its promotion (%s)",
+                reg.id,
+                type(exc).__name__,
+            )
 
 
 # -- /dangky: choosing a campaign ---------------------------------------------------------
 
 
-def _seats_line(edition: CampaignEdition, lang: str) -> str:
+def _seats_line(edition: Edition, lang: str) -> str:
     if edition.capacity is None:
         return t(lang, "no limit on places")
     left = max(edition.capacity - edition.confirmed_count, 0)
@@ -204,8 +148,7 @@ def _seats_line(edition: CampaignEdition, lang: str) -> str:
 async def start(turn: Turn) -> Transition:
     """/dangky: the campaigns open now, as buttons."""
     lang, context = turn.lang, turn.context
-    async with read_session(_factory(context)) as session:
-        editions = await list_open_editions(session, turn.now)
+    editions = await service.open_editions(context.db, turn.now)
     if not editions:
         await turn.send(
             turn.t("No campaign is open for registration right now. Please check again later.")
@@ -218,7 +161,7 @@ async def start(turn: Turn) -> Transition:
     for e in editions[:20]:
         where = f" — {html.escape(e.place)}" if e.place else ""
         lines.append(
-            f"• <b>{html.escape(e.name)}</b>: {_when(e, lang, _tz(context))}"
+            f"• <b>{html.escape(e.name)}</b>: {when(e, lang, _tz(context))}"
             f"{where} ({_seats_line(e, lang)})"
         )
         rows.append([_button(e.name[:60], f"v:e:{e.id}")])
@@ -247,18 +190,17 @@ async def on_pick(turn: Turn, match: re.Match[str]) -> Transition:
         return CHOOSE
     edition_id = int(picked[1])
     now = turn.now
-    async with read_session(_factory(turn.context)) as session:
-        edition = await get_edition(session, edition_id)
-        if edition is None or not registration_open(edition, now):
-            await turn.edit(
-                turn.t(
-                    "This campaign is no longer open for registration. See /dangky for "
-                    "the campaigns open now."
-                )
+    choice = await service.choose(turn.context.db, edition_id, user.id, now)
+    edition = choice.edition
+    if edition is None or not choice.open:
+        await turn.edit(
+            turn.t(
+                "This campaign is no longer open for registration. See /dangky for "
+                "the campaigns open now."
             )
-            return END
-        existing = await existing_registration(session, edition_id, user.id)
-    if existing is not None:
+        )
+        return END
+    if choice.already:
         return await turn.end(
             turn.t(
                 "You are already registered for <b>{campaign}</b>. See /cuatoi.",
@@ -486,17 +428,16 @@ async def _submit(turn: Turn) -> Transition:
         consent=bool(draft.get("consent")),
     )
     try:
-        async with write_session(_factory(turn.context)) as session:
-            result = await register_volunteer(
-                session,
-                int(draft["edition_id"]),
-                user.id,
-                form,
-                now=turn.now,
-                chat_id=chat.id if chat else user.id,
-                language=turn.lang,
-                accept_waitlist=bool(draft.get("waitlist")),
-            )
+        result = await service.submit(
+            turn.context.db,
+            int(draft["edition_id"]),
+            user.id,
+            form,
+            now=turn.now,
+            chat_id=chat.id if chat else user.id,
+            language=turn.lang,
+            accept_waitlist=bool(draft.get("waitlist")),
+        )
     except InvalidInput:
         FORM.clear(turn.context)
         await turn.send(missing)
@@ -620,7 +561,7 @@ def purge_abandoned_forms(application: BotApplication) -> int:
 
 async def on_stale_button(update: Update, context: Context) -> None:
     """A registration button from a finished (or forgotten) dialogue."""
-    lang = user_lang(context)
+    lang = context.lang
     query = update.callback_query
     if query is not None:
         with contextlib.suppress(TelegramError):
@@ -641,12 +582,11 @@ def registration_conversation(persistent: bool) -> ConversationHandler[Any]:
 
 
 async def cmd_mine(update: Update, context: Context) -> None:
-    lang = user_lang(context)
+    lang = context.lang
     user = update.effective_user
     if user is None:
         return
-    async with read_session(_factory(context)) as session:
-        mine = await my_registrations(session, user.id, now=_now(context))
+    mine = await service.mine(context.db, user.id, _now(context))
     if not mine:
         await send_html(
             update,
@@ -674,7 +614,7 @@ async def cmd_mine(update: Update, context: Context) -> None:
 
 async def on_mine_button(update: Update, context: Context) -> None:
     await _answer(update)
-    lang = user_lang(context)
+    lang = context.lang
     query = update.callback_query
     user = update.effective_user
     if query is None or user is None:
@@ -690,10 +630,8 @@ async def on_mine_button(update: Update, context: Context) -> None:
         return
     action, reg_id = match[1], int(match[2])
     if action == "x":
-        async with read_session(_factory(context)) as session:
-            reg = await session.get(VolunteerRegistration, reg_id)
-            edition = await session.get(CampaignEdition, reg.edition_id) if reg else None
-        if reg is None or reg.user_id != user.id or edition is None or reg.status == "cancelled":
+        edition = await service.cancellable(context.db, reg_id, user.id)
+        if edition is None:
             await edit_html(update, context, t(lang, "This registration is no longer active."))
             return
         await edit_html(
@@ -710,13 +648,8 @@ async def on_mine_button(update: Update, context: Context) -> None:
             ),
         )
         return
-    async with write_session(_factory(context)) as session:
-        result = await cancel_registration(session, reg_id, user.id, now=_now(context))
-        name = None
-        if result.cancelled is not None:
-            edition = await session.get(CampaignEdition, result.cancelled.edition_id)
-            name = edition.name if edition else ""
-    if result.cancelled is None:
+    name, promoted = await service.cancel(context.db, reg_id, user.id, _now(context))
+    if name is None:
         await edit_html(update, context, t(lang, "This registration is no longer active."))
         return
     await edit_html(
@@ -724,17 +657,16 @@ async def on_mine_button(update: Update, context: Context) -> None:
         context,
         t(lang, "Your registration for <b>{campaign}</b> is cancelled.", campaign=name or ""),
     )
-    await notify_promoted(context, result.promoted)
+    await notify_promoted(context, promoted)
 
 
 async def _send_my_data(update: Update, context: Context) -> None:
     """The volunteer's own data as a JSON file (only ever to their own private chat)."""
-    lang = user_lang(context)
+    lang = context.lang
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None or not is_private(update):
         return
-    async with read_session(_factory(context)) as session:
-        data = await personal_data_export(session, user.id)
+    data = await service.export(context.db, user.id)
     payload = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
     await context.bot.send_document(
         chat.id,
@@ -748,7 +680,7 @@ async def _send_my_data(update: Update, context: Context) -> None:
 
 
 async def cmd_erase(update: Update, context: Context) -> None:
-    lang = user_lang(context)
+    lang = context.lang
     text = t(
         lang,
         "<b>Erase your personal data?</b>\n"
@@ -769,7 +701,7 @@ async def cmd_erase(update: Update, context: Context) -> None:
 
 async def on_erase_button(update: Update, context: Context) -> None:
     await _answer(update)
-    lang = user_lang(context)
+    lang = context.lang
     query = update.callback_query
     user = update.effective_user
     if query is None or user is None or query.data not in ("vd:y", "vd:n"):
@@ -777,8 +709,7 @@ async def on_erase_button(update: Update, context: Context) -> None:
     if query.data == "vd:n":
         await edit_html(update, context, t(lang, "All right, nothing was erased."))
         return
-    async with write_session(_factory(context)) as session:
-        result = await erase_personal_data(session, user.id, now=_now(context))
+    result = await service.erase(context.db, user.id, _now(context))
     FORM.clear(context)
     if result.anonymised == 0:
         text = t(lang, "We hold no volunteer registration data about you. Nothing to erase.")
@@ -789,7 +720,7 @@ async def on_erase_button(update: Update, context: Context) -> None:
             n=format_number(result.anonymised, lang),
         )
     # The questions this person asked that the bot kept for its curators go too.
-    questions = await services(context).curation.erase_questions_of(user.id)
+    questions = await context.services.curation.erase_questions_of(user.id)
     if questions:
         text += "\n" + t(
             lang,
@@ -816,7 +747,7 @@ PRIVATE_COMMANDS = [
 
 async def in_private_only(update: Update, context: Context) -> None:
     """Volunteer and campaign commands in a group: personal data stays out of groups."""
-    lang = user_lang(context)
+    lang = context.lang
     await send_html(
         update,
         context,
@@ -829,76 +760,10 @@ def is_private(update: Update) -> bool:
     return chat is not None and chat.type == "private"
 
 
-# -- the reminder the day before ------------------------------------------------------------
-
-REMINDER_INTERVAL_SECONDS = 600
-
-
-def reminder_text(reminder: CampaignReminder, tz: str) -> str:
-    lang = reminder.language
-    lines = [
-        t(
-            lang,
-            "⏰ <b>Reminder</b>: <b>{campaign}</b> starts {when}. Thank you for volunteering!",
-            campaign=reminder.edition_name,
-            when=format_datetime(reminder.starts_at, lang, tz=tz, fmt="short"),
-        )
-    ]
-    if reminder.place:
-        lines.append(t(lang, "Place: {place}", place=reminder.place))
-    lines.append(t(lang, "Cannot come? Please cancel with /cuatoi so someone else can go."))
-    return "\n".join(lines)
-
-
-def outbox_delivery(tz: str, now: dt.datetime) -> Deliver:
-    """Hand reminders to the scheduler's outbox: its delivery path keeps the flood limits."""
-    from scheduler.outbox import Outgoing, enqueue
-
-    async def deliver(session: AsyncSession, reminder: CampaignReminder) -> bool:
-        message = Outgoing(
-            dedupe_key=outbox_key(reminder.registration_id),
-            chat_id=reminder.chat_id,
-            kind=OUTBOX_KIND,
-            text=reminder_text(reminder, tz),
-            not_before=now,
-        )
-        await enqueue(session, [message], now)
-        return True
-
-    return deliver
-
-
-async def queue_campaign_reminders(application: BotApplication) -> int:
-    """Queue every reminder due now (the job's body; tests call it after moving the clock)."""
-    db = application.services.db
-    if db is None:
-        return 0
-    now = application.services.clock.now()
-    settings = application.services.settings
-    return await send_due_reminders(
-        db.session_factory, outbox_delivery(settings.timezone, now), now=now, tz=settings.tz
-    )
-
-
-async def _reminder_job(context: Context) -> None:
-    try:
-        await queue_campaign_reminders(context.application)  # type: ignore[arg-type]
-        purge_abandoned_forms(context.application)  # type: ignore[arg-type]
-    except Exception:
-        log.exception("campaign reminder job failed")
-
-
-async def _start_reminders(application: BotApplication) -> None:
-    if application.job_queue is not None:
-        application.job_queue.run_repeating(
-            _reminder_job,
-            interval=REMINDER_INTERVAL_SECONDS,
-            first=REMINDER_INTERVAL_SECONDS,
-            name="campaign reminders",
-        )
-
-
 # -- wiring -------------------------------------------------------------------------------
+
+#: how often forms left half-way are looked for (the reminders' tick is the scheduler's)
+PURGE_INTERVAL_SECONDS = 600
 
 COMMANDS = [
     CommandSpec("dangky", N_("Register as a volunteer for a campaign")),
@@ -907,36 +772,29 @@ COMMANDS = [
 ]
 
 
-async def _open_database(application: BotApplication) -> None:
-    """Open the database if no other area has (the persistence area normally does)."""
-    if application.services.db is not None:
-        return
-    from bot.db.persistence import DatabasePersistence
-
-    if isinstance(application.persistence, DatabasePersistence):
-        application.services.db = await application.persistence.open()  # it closes it
-        return
-    from bot.db.engine import open_database
-
-    db = await open_database(application.services.settings.database_url)
-    application.services.db = db
-    application.services.extras["volunteers_opened_db"] = db
+async def _purge_job(context: Context) -> None:
+    application = context.application
+    if isinstance(application, BotApplication):
+        purge_abandoned_forms(application)
 
 
-async def _close_database(application: BotApplication) -> None:
-    db = application.services.extras.pop("volunteers_opened_db", None)
-    if db is not None:
-        await db.dispose()
-        if application.services.db is db:
-            application.services.db = None
+async def _start_purging(application: BotApplication) -> None:
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(
+            _purge_job,
+            interval=PURGE_INTERVAL_SECONDS,
+            first=PURGE_INTERVAL_SECONDS,
+            name="abandoned volunteer forms",
+        )
 
 
 def register(application: BotApplication) -> None:
     """Add the volunteer handlers (see ``bot/app.py`` for where areas plug in)."""
-    application.services.startup.append(_open_database)
-    application.services.startup.append(_start_reminders)
-    application.services.shutdown.append(_close_database)
-    # The weekly digest's "registrations per campaign" (scheduler.digest.RegistrationsHook).
+    application.services.startup.append(campaign_reminders.start)
+    application.services.startup.append(_start_purging)
+    # The weekly digest's "registrations per campaign" (scheduler.digest.RegistrationsHook);
+    # extras TEMPORARILY, until handlers/reminders reads the typed attribute.
+    application.services.digest_registrations = registrations_for_digest
     application.services.extras["digest.registrations"] = registrations_for_digest
     persistent = application.persistence is not None
     application.add_handler(registration_conversation(persistent))

@@ -111,9 +111,7 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
                     self._database = await open_database(self._url, upgrade=self._upgrade)
         return self._database
 
-    def attach_done(
-        self, ids: Sequence[int], statement: Callable[[Sequence[int]], Any]
-    ) -> None:
+    def attach_done(self, ids: Sequence[int], statement: Callable[[Sequence[int]], Any]) -> None:
         """Delete these finished updates' inbox rows in the next state transaction, so a
         step's saved state and the end of its update are one commit (bot/inbox.py)."""
         self._done = list(ids)

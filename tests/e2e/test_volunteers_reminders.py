@@ -15,6 +15,7 @@ from bot.db.engine import Database, read_session, write_session
 from bot.db.models_scheduler import OutboxMessage
 from bot.volunteers.registrations import register
 from handlers import digest, reminders, volunteers
+from scheduler import campaign_reminders
 from tests.e2e.test_volunteers import CAMPAIGN
 from tests.harness import BotHarness, with_database
 from tests.volunteers.helpers import COORDINATOR, form, open_edition, seed_agencies
@@ -38,13 +39,13 @@ async def test_reminder_the_day_before_through_the_delivery_path(
     async with write_session(database.session_factory) as session:
         await register(session, eid, lan.user.id, form(1), now=clock.now(), chat_id=lan.chat_id)
     app = full_bot.application
-    assert await volunteers.queue_campaign_reminders(app) == 0  # Monday: too early
+    assert await campaign_reminders.queue_campaign_reminders(app) == 0  # Monday: too early
 
     clock.set(dt.datetime(2026, 3, 3, 5, 30, tzinfo=VN_TZ))  # Tuesday, before dawn: not yet
-    assert await volunteers.queue_campaign_reminders(app) == 0
+    assert await campaign_reminders.queue_campaign_reminders(app) == 0
     clock.set(dt.datetime(2026, 3, 3, 9, 0, tzinfo=VN_TZ))  # Tuesday morning
-    assert await volunteers.queue_campaign_reminders(app) == 1
-    assert await volunteers.queue_campaign_reminders(app) == 0  # never twice
+    assert await campaign_reminders.queue_campaign_reminders(app) == 1
+    assert await campaign_reminders.queue_campaign_reminders(app) == 0  # never twice
     async with read_session(database.session_factory) as session:
         [queued] = (await session.scalars(select(OutboxMessage))).all()
     assert (queued.kind, queued.chat_id) == ("campaign_reminder", lan.chat_id)
@@ -85,7 +86,7 @@ async def test_cancelling_withdraws_a_queued_reminder(
             )
     clock.set(dt.datetime(2026, 3, 3, 9, 0, tzinfo=VN_TZ))
     app = full_bot.application
-    assert await volunteers.queue_campaign_reminders(app) == 2
+    assert await campaign_reminders.queue_campaign_reminders(app) == 2
     await lan.send("/cuatoi")
     await lan.press("Hủy", await lan.reply())
     await lan.edit()

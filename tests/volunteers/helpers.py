@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot.campaigns.editions import EditionDraft, create_edition
 from bot.db.engine import SessionFactory, write_session
 from bot.db.models import Agency, Role, User
 from bot.db.models_volunteers import CampaignEdition
-from bot.volunteers.editions import EditionDraft, create_edition
 from bot.volunteers.registrations import RegistrationForm
 
 ORGANISER = "hoi_ctd_tinh_test"

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.campaigns.dates import parse_capacity, parse_local_datetime
 from bot.clock import VN_TZ
-from bot.volunteers.dates import parse_capacity, parse_local_datetime
 from bot.volunteers.validation import (
     InvalidInput,
     clean_name,

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from bot.volunteers.dates import parse_capacity, parse_local_datetime
+from bot.campaigns.dates import parse_capacity, parse_local_datetime
 from bot.volunteers.validation import InvalidInput
 
 TZ = dt.timezone(dt.timedelta(hours=7))

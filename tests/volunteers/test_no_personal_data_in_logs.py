@@ -9,11 +9,11 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import text
 
+from bot.campaigns.reports import export_csv
 from bot.clock import VN_TZ, ManualClock
 from bot.db.engine import Database, write_session
 from bot.logs import configure_logging
 from bot.volunteers.registrations import cancel_registration, erase_personal_data, register
-from bot.volunteers.reports import export_csv
 from handlers import volunteers
 from tests.harness import BotHarness, with_database
 from tests.volunteers.helpers import COORDINATOR, form, open_edition, seed_agencies

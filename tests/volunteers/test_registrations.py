@@ -7,19 +7,20 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from bot.clock import ManualClock
-from bot.db.engine import Database, read_session, write_session
-from bot.db.models import AuditLog
-from bot.db.models_volunteers import VolunteerRegistration
-from bot.volunteers.access import NotAllowed
-from bot.volunteers.editions import (
+from bot.campaigns.access import NotAllowed
+from bot.campaigns.editions import (
     EditionDraft,
     close_edition,
     create_edition,
     list_managed_editions,
-    list_open_editions,
     update_edition,
 )
+from bot.campaigns.reports import counts_per_edition
+from bot.clock import ManualClock
+from bot.db.engine import Database, read_session, write_session
+from bot.db.models import AuditLog
+from bot.db.models_volunteers import VolunteerRegistration
+from bot.volunteers.editions import list_open_editions
 from bot.volunteers.registrations import (
     Outcome,
     cancel_registration,
@@ -28,7 +29,6 @@ from bot.volunteers.registrations import (
     personal_data_export,
     register,
 )
-from bot.volunteers.reports import counts_per_edition
 from bot.volunteers.validation import InvalidInput
 from tests.volunteers.helpers import (
     ADMIN,

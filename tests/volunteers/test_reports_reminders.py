@@ -8,12 +8,12 @@ import io
 
 import pytest
 
+from bot.campaigns.access import NotAllowed
+from bot.campaigns.reports import counts_per_edition, export_csv, registrants
 from bot.clock import VN_TZ, ManualClock
 from bot.db.engine import Database, read_session, write_session
-from bot.volunteers.access import NotAllowed
 from bot.volunteers.registrations import register
 from bot.volunteers.reminders import CampaignReminder, due_reminders, send_due_reminders
-from bot.volunteers.reports import counts_per_edition, export_csv, registrants
 from tests.volunteers.helpers import (
     COORDINATOR,
     ORGANISER,

@@ -73,3 +73,19 @@ def parse_capacity(raw: str) -> int | None:
     if not 1 <= value <= 100_000:
         raise InvalidInput("capacity")
     return value
+
+
+def parse_start(raw: str, tz: dt.tzinfo, now: dt.datetime) -> dt.datetime:
+    """When a new campaign starts (07:30 unless a time is given); never in the past."""
+    starts = parse_local_datetime(raw, tz, default_time=dt.time(7, 30))
+    if starts <= now:
+        raise InvalidInput("in_the_past")
+    return starts
+
+
+def parse_end(raw: str, tz: dt.tzinfo, starts: dt.datetime) -> dt.datetime:
+    """When it ends (17:00 unless a time is given); not before it starts."""
+    ends = parse_local_datetime(raw, tz, default_time=dt.time(17, 0))
+    if ends < starts:
+        raise InvalidInput("ends_before_start")
+    return ends

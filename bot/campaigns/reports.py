@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.campaigns.access import Scope
+from bot.campaigns.editions import managed_edition
 from bot.db.models import AuditLog
 from bot.db.models_volunteers import (
     CampaignEdition,
@@ -22,8 +24,6 @@ from bot.db.models_volunteers import (
     RegistrationStatus,
     VolunteerRegistration,
 )
-from bot.volunteers.access import Scope
-from bot.volunteers.editions import managed_edition
 from bot.volunteers.validation import display_phone
 
 
