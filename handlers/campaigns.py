@@ -513,6 +513,17 @@ async def on_create(turn: Turn, match: re.Match[str]) -> Transition:
 
 
 STOPPED = N_("Stopped. Nothing was changed.")
+PLACE_PROMPT = N_("<b>Step 4/8.</b> Where does it take place?")
+START_PROMPT = N_(
+    "<b>Step 5/8.</b> When does it start? dd/mm/yyyy hh:mm, for example 15/05/2026 07:30"
+)
+FINISH_PROMPT = N_("<b>Step 6/8.</b> When does it end? dd/mm/yyyy hh:mm")
+CAPACITY_PROMPT = N_(
+    "<b>Step 7/8.</b> How many volunteers can take part? Type a number, or 0 for no limit."
+)
+DESCRIPTION_PROMPT = N_(
+    "<b>Step 8/8.</b> A short description for volunteers (or - to keep the standard one):"
+)
 
 CREATE = Form(
     name=CREATE_NAME,
@@ -530,51 +541,11 @@ CREATE = Form(
             save=echo_organiser,
             on_text=on_organiser_text,
         ),
-        Step(
-            PLACE,
-            prompt=text_prompt(N_("<b>Step 4/8.</b> Where does it take place?")),
-            field="place",
-            parse=plain(clean_edition_place),
-        ),
-        Step(
-            START,
-            prompt=text_prompt(
-                N_(
-                    "<b>Step 5/8.</b> When does it start? dd/mm/yyyy hh:mm, for example "
-                    "15/05/2026 07:30"
-                )
-            ),
-            field="starts_at",
-            parse=parse_starts,
-        ),
-        Step(
-            FINISH,
-            prompt=text_prompt(N_("<b>Step 6/8.</b> When does it end? dd/mm/yyyy hh:mm")),
-            field="ends_at",
-            parse=parse_ends,
-        ),
-        Step(
-            CAPACITY,
-            prompt=text_prompt(
-                N_(
-                    "<b>Step 7/8.</b> How many volunteers can take part? Type a number, "
-                    "or 0 for no limit."
-                )
-            ),
-            field="capacity",
-            parse=plain(parse_capacity),
-        ),
-        Step(
-            DESCRIPTION,
-            prompt=text_prompt(
-                N_(
-                    "<b>Step 8/8.</b> A short description for volunteers (or - to keep the "
-                    "standard one):"
-                )
-            ),
-            field="description",
-            parse=plain(clean_description),
-        ),
+        Step.question(PLACE, PLACE_PROMPT, "place", clean_edition_place),
+        Step(START, prompt=text_prompt(START_PROMPT), field="starts_at", parse=parse_starts),
+        Step(FINISH, prompt=text_prompt(FINISH_PROMPT), field="ends_at", parse=parse_ends),
+        Step.question(CAPACITY, CAPACITY_PROMPT, "capacity", parse_capacity),
+        Step.question(DESCRIPTION, DESCRIPTION_PROMPT, "description", clean_description),
         Step(CONFIRM, prompt=ask_confirm, buttons=r"^c:ok$", on_button=on_create),
     ],
     cancel_text=STOPPED,

@@ -215,6 +215,14 @@ class Step:
     on_button: ButtonStep | None = None
     guarded: bool = True
 
+    @classmethod
+    def question(
+        cls, name: str, prompt: str, field: str, parse: Callable[[str], Any], **more: Any
+    ) -> Step:
+        """The common row: ask ``prompt`` (a msgid), read the text with a plain domain
+        parser, keep the value as ``field``. ``more``: any other :class:`Step` field."""
+        return cls(name, prompt=text_prompt(prompt), field=field, parse=plain(parse), **more)
+
 
 async def _maybe(value: Any) -> Any:
     return await value if inspect.isawaitable(value) else value

@@ -271,6 +271,9 @@ def _skills_markup(turn: Turn) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
+PHONE_PROMPT = N_(
+    "<b>Step 2/6.</b> Your phone number (for example 0912 345 678 or +84 912 345 678):"
+)
 SKILLS_PROMPT = N_(
     "<b>Step 5/6.</b> Your skills (optional): tap the ones you have, then <b>Done</b>."
 )
@@ -498,34 +501,13 @@ FORM = Form(
     steps=[
         Step(CHOOSE, buttons=r"^v:e:", on_button=on_pick, guarded=False),
         Step(WAITLIST, buttons=r"^v:w:", on_button=on_waitlist),
-        Step(
-            NAME,
-            prompt=text_prompt(N_("<b>Step 1/6.</b> Your full name:")),
-            field="full_name",
-            parse=plain(clean_name),
+        Step.question(NAME, N_("<b>Step 1/6.</b> Your full name:"), "full_name", clean_name),
+        Step.question(PHONE, PHONE_PROMPT, "phone", normalize_phone),
+        Step.question(
+            COMMUNE, N_("<b>Step 3/6.</b> Your commune or ward:"), "commune", clean_place
         ),
-        Step(
-            PHONE,
-            prompt=text_prompt(
-                N_(
-                    "<b>Step 2/6.</b> Your phone number (for example 0912 345 678 or "
-                    "+84 912 345 678):"
-                )
-            ),
-            field="phone",
-            parse=plain(normalize_phone),
-        ),
-        Step(
-            COMMUNE,
-            prompt=text_prompt(N_("<b>Step 3/6.</b> Your commune or ward:")),
-            field="commune",
-            parse=plain(clean_place),
-        ),
-        Step(
-            DISTRICT,
-            prompt=text_prompt(N_("<b>Step 4/6.</b> Your district and province:")),
-            field="district",
-            parse=plain(clean_place),
+        Step.question(
+            DISTRICT, N_("<b>Step 4/6.</b> Your district and province:"), "district", clean_place
         ),
         Step(
             SKILLS_STEP,
