@@ -57,7 +57,6 @@ _PATTERNS: list[tuple[Kind, re.Pattern[str]]] = [
 ]
 
 
-
 def _hash(ident: str) -> str:
     digest = hashlib.blake2b(ident.encode(), digest_size=8).digest()
     return "~" + base64.b32encode(digest).decode().lower()[:10]

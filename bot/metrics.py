@@ -117,9 +117,7 @@ class Metrics:
         """Figures read from the database at scrape time: the outbox's depth and age."""
         if self.db is None:
             return
-        waiting = OutboxMessage.status.in_(
-            [OutboxStatus.pending.value, OutboxStatus.sending.value]
-        )
+        waiting = OutboxMessage.status.in_([OutboxStatus.pending.value, OutboxStatus.sending.value])
         try:
             async with self.db.session_factory() as session:
                 count, oldest = (
@@ -200,6 +198,4 @@ class MetricsServer:
 
         report = self.metrics.health()
         status = 200 if report.get("status") == "ok" else 503
-        return web.Response(
-            text=json.dumps(report), status=status, content_type="application/json"
-        )
+        return web.Response(text=json.dumps(report), status=status, content_type="application/json")

@@ -21,6 +21,7 @@ class Item:
     normalized: str
     kind: str
     candidates: tuple[tuple[str, float], ...] = ()
+    asker: str = ""  # the asker's pseudonym: groups are ranked by how many people ask
 
 
 @dataclass
@@ -32,10 +33,16 @@ class Group:
     variants: list[str] = field(default_factory=list)  # distinct texts, most frequent first
     rated_down: int = 0
     candidate_scores: dict[str, float] = field(default_factory=dict)
+    asker_set: set[str] = field(default_factory=set)
 
     @property
     def count(self) -> int:
         return len(self.ids)
+
+    @property
+    def askers(self) -> int:
+        """How many different people asked: one account repeating itself counts once."""
+        return len(self.asker_set)
 
     def candidates(self) -> list[str]:
         """Task ids the engine proposed for these questions, the strongest first."""
@@ -44,7 +51,8 @@ class Group:
 
 def group_items(items: Iterable[Item], similarity: float = SIMILARITY) -> list[Group]:
     """Leader clustering: the most frequent phrasings lead, the others join the closest
-    leader scoring at least ``similarity``. Groups come most frequent first."""
+    leader scoring at least ``similarity``. Groups come most asked first: by distinct
+    askers, then by questions (one account repeating a question does not outrank it)."""
     by_norm: dict[str, list[Item]] = defaultdict(list)
     for item in items:
         if item.normalized:
@@ -70,9 +78,10 @@ def group_items(items: Iterable[Item], similarity: float = SIMILARITY) -> list[G
                 group.variants.append(text)
         for row in rows:
             group.ids.append(row.id)
+            group.asker_set.add(row.asker)
             if row.kind == "rated_down":
                 group.rated_down += 1
             for task, score in row.candidates:
                 group.candidate_scores[task] = group.candidate_scores.get(task, 0.0) + score
-    groups.sort(key=lambda g: (-g.count, g.leader_id))
+    groups.sort(key=lambda g: (-g.askers, -g.count, g.leader_id))
     return groups

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +21,11 @@ from bot.db.models_curation import (
 from knowledge.answer import Answer
 from knowledge.engine import ANSWER_THRESHOLD
 from knowledge.normalize import clean_input, fold
+
+#: unanswered questions one asker (pseudonym) can add to the curators' list per day (in
+#: the product's time zone); more are still counted, not stored. Curators read the
+#: questions of many people: one account cannot bury them (or slow /chuatraloi) with junk.
+MAX_OPEN_PER_ASKER_PER_DAY = 20
 
 
 def is_answered(answer: Answer, threshold: float = ANSWER_THRESHOLD) -> bool:
@@ -70,6 +76,22 @@ async def add_counts(session: AsyncSession, day: dt.date, asked: int, answered: 
     await session.execute(stmt)
 
 
+async def stored_today(session: AsyncSession, pseudonym: str, at: dt.datetime) -> int:
+    """How many questions of ``pseudonym`` were stored on the (local) day of ``at``."""
+    local = at.astimezone(VN_TZ)
+    start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    count = await session.scalar(
+        select(func.count())
+        .select_from(UnansweredQuestion)
+        .where(
+            UnansweredQuestion.pseudonym == pseudonym,
+            UnansweredQuestion.asked_at >= start,
+            UnansweredQuestion.asked_at < start + dt.timedelta(days=1),
+        )
+    )
+    return int(count or 0)
+
+
 async def store_question(
     session: AsyncSession,
     *,
@@ -81,10 +103,13 @@ async def store_question(
     confidence: float,
     candidates: list[tuple[str, float]],
 ) -> int | None:
-    """Store one question for the curators; None when there is no text worth keeping."""
+    """Store one question for the curators; None when there is no text worth keeping or
+    its asker reached the day's cap (``MAX_OPEN_PER_ASKER_PER_DAY``)."""
     clean = clean_input(text, limit=QUESTION_MAX_CHARS)
     normalized = normalize_question(clean)
     if not normalized:
+        return None
+    if await stored_today(session, pseudonym, at) >= MAX_OPEN_PER_ASKER_PER_DAY:
         return None
     row = UnansweredQuestion(
         asked_at=at,

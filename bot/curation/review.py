@@ -3,6 +3,7 @@ task as a new phrasing, or dismiss it. Every write re-checks its inputs here."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
@@ -28,6 +29,7 @@ async def open_items(
         UnansweredQuestion.normalized,
         UnansweredQuestion.kind,
         UnansweredQuestion.candidates,
+        UnansweredQuestion.pseudonym,
     ).where(
         UnansweredQuestion.status == QuestionStatus.open.value,
         UnansweredQuestion.asked_at >= since,
@@ -46,6 +48,7 @@ async def open_items(
                 for c in (r.candidates or [])
                 if isinstance(c, dict) and c.get("task")
             ),
+            r.pseudonym,
         )
         for r in rows
     ]
@@ -57,8 +60,12 @@ async def unanswered_groups(
     days: int = WINDOW_DAYS,
     limit: int | None = None,
 ) -> list[Group]:
-    """Open unanswered questions of the last ``days`` days, grouped, most frequent first."""
-    groups = group_items(await open_items(session, now - dt.timedelta(days=days)))
+    """Open unanswered questions of the last ``days`` days, grouped, most asked first.
+
+    Grouping is CPU work (fuzzy matching, up to quadratic in distinct phrasings): it runs
+    in a worker thread so other users' answers do not wait for a curator's list."""
+    items = await open_items(session, now - dt.timedelta(days=days))
+    groups = await asyncio.to_thread(group_items, items)
     return groups if limit is None else groups[:limit]
 
 

@@ -77,3 +77,31 @@ async def test_a_failed_flush_keeps_the_batch_for_the_next(database, engine, clo
     async with read_session(database.session_factory) as session:
         count = await session.scalar(select(func.count()).select_from(UnansweredQuestion))
     assert count == 1
+
+
+async def test_one_asker_adds_at_most_a_days_cap_of_questions(database, engine, clock) -> None:
+    """Issue 12 #3: one account cannot flood the curators' list (and /chuatraloi's cost);
+    the cap is per pseudonym and per day, across flushes; every question is still counted."""
+    from bot.curation.questions import MAX_OPEN_PER_ASKER_PER_DAY as cap
+
+    backlog = QuestionBacklog()
+    for i in range(cap + 10):
+        backlog.add(Asked(clock.now(), 42, f"{REFUSED} {i}", engine.answer(REFUSED)))
+    backlog.add(Asked(clock.now(), 7, REFUSED, engine.answer(REFUSED)))
+    await backlog.flush(database, _key, _no_rank)
+    backlog.add(Asked(clock.now(), 42, f"{REFUSED} again", engine.answer(REFUSED)))
+    await backlog.flush(database, _key, _no_rank)
+    tomorrow = clock.now() + dt.timedelta(days=1)
+    backlog.add(Asked(tomorrow, 42, f"{REFUSED} tomorrow", engine.answer(REFUSED)))
+    await backlog.flush(database, _key, _no_rank)
+    async with read_session(database.session_factory) as session:
+        per_asker = (
+            await session.execute(
+                select(UnansweredQuestion.pseudonym, func.count())
+                .group_by(UnansweredQuestion.pseudonym)
+                .order_by(func.count())
+            )
+        ).all()
+        figures = await admin_figures(session, now=clock.now())
+    assert sorted(n for _, n in per_asker) == [1, cap + 1]  # 7: one; 42: cap today + 1 tomorrow
+    assert figures.asked == cap + 12

@@ -79,3 +79,41 @@ def test_digest_section_reads_well_in_both_languages() -> None:
     assert "• «ai lam app hien mau» — 5 times" in en
     empty = CurationFigures(dt.date(2026, 2, 24), dt.date(2026, 3, 2), 0, 0, 0, 0)
     assert figures_text(empty, "vi").endswith("Không có câu hỏi nào.")
+
+
+def test_groups_count_distinct_askers_and_order_by_them() -> None:
+    """Issue 12 #3: one account repeating a question does not outrank a question many ask."""
+    spam = [Item(i, "mua ban gi re", "mua ban gi re", "refused", (), "x") for i in range(1, 9)]
+    many = [
+        Item(20 + i, "lich truc tet cua hoi", "lich truc tet cua hoi", "refused", (), f"a{i}")
+        for i in range(3)
+    ]
+    groups = group_items(spam + many)
+    assert [(g.normalized, g.askers, g.count) for g in groups] == [
+        ("lich truc tet cua hoi", 3, 3),
+        ("mua ban gi re", 1, 8),
+    ]
+
+
+async def test_unanswered_groups_are_grouped_off_the_event_loop(monkeypatch) -> None:
+    """Issue 12 #3: grouping thousands of questions must not stall other users' answers."""
+    import datetime as dt
+    import threading
+
+    from bot.curation import review
+
+    threads: list[int] = []
+    real = review.group_items
+
+    def spy(items):
+        threads.append(threading.get_ident())
+        return real(items)
+
+    async def no_items(session, since, until=None):
+        return [item(1, "ai lam app hien mau")]
+
+    monkeypatch.setattr(review, "group_items", spy)
+    monkeypatch.setattr(review, "open_items", no_items)
+    groups = await review.unanswered_groups(None, dt.datetime(2026, 3, 2, tzinfo=dt.UTC))
+    assert [g.count for g in groups] == [1]
+    assert threads and threads[0] != threading.get_ident()

@@ -49,6 +49,7 @@ async def test_counters_move_as_people_use_the_bot() -> None:
         await lan.reply()
 
         _, after = await scrape(port, "/metrics")
+
         def moved(**labels: str) -> float:
             name = "kl44_updates_total"
             return sample(after, name, **labels) - sample(before, name, **labels)
