@@ -134,9 +134,7 @@ async def cmd_lang(update: Update, context: Context) -> None:
         context.lang = wanted
         await send_html(update, context, switched_text(wanted))
         return
-    await send_html(
-        update, context, t(context.lang, "Choose your language:"), language_keyboard()
-    )
+    await send_html(update, context, t(context.lang, "Choose your language:"), language_keyboard())
 
 
 async def on_lang_button(update: Update, context: Context) -> None:

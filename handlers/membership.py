@@ -22,6 +22,7 @@ from bot.i18n import N_, t, tb
 from bot.membership import service, texts
 from bot.membership.agencies import agency_name as _agency_name
 from bot.membership.agencies import find_agency_ids as _find_agency_ids
+from bot.mydata.service import MY_DATA_CAPTION, export_all
 from bot.session import actor_of
 from handlers.context import command_argument, edit_html, send_html
 from handlers.guards import private_only
@@ -248,13 +249,12 @@ async def cmd_export(update: Update, context: Context) -> None:
     chat = update.effective_chat
     if user is None or chat is None:
         return
-    data = await service.export_data(context.db, user.id)
-    data["questions_asked"] = await context.services.curation.export_questions_of(user.id)
+    data = await export_all(context.db, context.services.curation, user.id)
     payload = json.dumps(data, ensure_ascii=False, indent=2).encode()
     await context.bot.send_document(
         chat.id,
         InputFile(payload, filename=f"kl44-{user.id}.json"),
-        caption=t(lang, "Everything the bot holds about you as an officer (JSON)."),
+        caption=t(lang, MY_DATA_CAPTION),
     )
 
 

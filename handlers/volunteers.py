@@ -31,6 +31,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 from bot.campaigns.reports import registrations_for_digest
 from bot.context import BotApplication, BotContext, CommandSpec
 from bot.i18n import N_, format_datetime, format_number, t, tb
+from bot.mydata.service import MY_DATA_CAPTION, export_all
 from bot.volunteers import service
 from bot.volunteers.registrations import Outcome, RegistrationForm, has_seat
 from bot.volunteers.service import Edition, Registration
@@ -570,10 +571,13 @@ async def cmd_mine(update: Update, context: Context) -> None:
         return
     mine = await service.mine(context.db, user.id, _now(context))
     if not mine:
+        # The export stays one press away: past registrations, questions and the
+        # officer profile are in it too.
         await send_html(
             update,
             context,
             t(lang, "You have no current registrations. Register with /dangky."),
+            InlineKeyboardMarkup([[_button(tb(lang, "📄 My data (file)"), "vm:d")]]),
         )
         return
     lines = [t(lang, "<b>Your registrations</b>")]
@@ -643,18 +647,18 @@ async def on_mine_button(update: Update, context: Context) -> None:
 
 
 async def _send_my_data(update: Update, context: Context) -> None:
-    """The volunteer's own data as a JSON file (only ever to their own private chat)."""
+    """The person's whole export (bot.mydata) as a JSON file, only to their private chat."""
     lang = context.lang
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None or not is_private(update):
         return
-    data = await service.export(context.db, user.id)
+    data = await export_all(context.db, context.services.curation, user.id)
     payload = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
     await context.bot.send_document(
         chat.id,
         document=payload,
-        filename="du_lieu_tinh_nguyen.json",
-        caption=t(lang, "Everything we store about you as a volunteer. Erase it with /xoadulieu."),
+        filename=f"kl44-{user.id}.json",
+        caption=t(lang, MY_DATA_CAPTION),
     )
 
 

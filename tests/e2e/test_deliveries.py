@@ -26,9 +26,7 @@ async def test_admins_see_failed_deliveries_and_only_admins() -> None:
                 [Outgoing(f"r:{i}", 9000 + i, "reminder", "Còn 7 ngày", now) for i in range(2)],
                 now,
             )
-            await s.execute(
-                update(OutboxMessage).values(status="failed", last_error="Bad Gateway")
-            )
+            await s.execute(update(OutboxMessage).values(status="failed", last_error="Bad Gateway"))
         await admin.send("/loigui")
         listing = (await admin.reply()).text
         assert "reminder: 2" in listing and "Bad Gateway" in listing

@@ -239,10 +239,10 @@ async def test_erase_my_data_with_confirmation(
     await hoa.send("/cuatoi")
     await hoa.press("Dữ liệu của tôi", await hoa.reply())
     sent = await hoa.reply()
-    assert sent.document is not None and "Xóa bằng lệnh /xoadulieu" in sent.text
+    assert sent.document is not None and "bằng lệnh /xoadulieu" in sent.text
     mine = json.loads(volunteer_bot.emulator.file_bytes(sent.document["file_id"]))
-    [entry] = mine["registrations"]
-    assert mine["telegram_user_id"] == hoa.user.id
+    [entry] = mine["volunteer_registrations"]
+    assert mine["user_id"] == hoa.user.id
     assert (entry["full_name"], entry["phone"], entry["campaign"]) == (
         "Nguyễn Thị Hoà B",
         "+84912345601",
