@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from knowledge.base import KnowledgeBase
+from knowledge.checks import check_document, check_task
 from knowledge.deadlines import DeadlineError, parse_deadline
 from knowledge.model import Agency, Campaign, Document, Task
 from knowledge.succession import load_changes
@@ -110,6 +111,10 @@ def load_knowledge(root: Path = DATA_DIR) -> KnowledgeBase:
     for doc in documents:
         if doc.parent and doc.parent not in doc_ids:
             problems.append(Problem("documents.yaml", doc.id, f"unknown parent {doc.parent!r}"))
+        for where, reason in check_document(doc):
+            problems.append(Problem("documents.yaml", doc.id, f"{where}: {reason}"))
+    by_doc = {d.id: d for d in documents}
+    by_agency = {a.id: a for a in agencies}
     deadlines = {}
     for task in tasks:
         file = task_files[task.id]
@@ -121,6 +126,9 @@ def load_knowledge(root: Path = DATA_DIR) -> KnowledgeBase:
                     problems.append(Problem(file, task.id, f"{role}: unknown agency {agency!r}"))
         if not task.lead:
             problems.append(Problem(file, task.id, "lead: no lead agency"))
+        if task.document in by_doc:  # exact to the letter (knowledge/checks.py)
+            for where, reason in check_task(task, by_doc[task.document], by_agency):
+                problems.append(Problem(file, task.id, f"{where}: {reason}"))
         if not task.ref.strip():
             problems.append(Problem(file, task.id, "ref: missing source reference"))
         try:

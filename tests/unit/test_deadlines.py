@@ -44,3 +44,19 @@ def test_recurrence_flavours() -> None:
 def test_unreadable_deadlines_are_errors(text: str) -> None:
     with pytest.raises(DeadlineError):
         parse_deadline(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "recurrence"),
+    [
+        ("định kỳ", "periodic"),  # no frequency printed: never read as yearly
+        ("Định kỳ", "periodic"),
+        ("dinh ky", "periodic"),
+        ("định kỳ hàng năm", "yearly"),  # the frequency is printed
+        ("định kỳ hằng năm", "yearly"),
+        ("Hàng năm", "yearly"),
+    ],
+)
+def test_a_frequency_is_read_only_where_printed(text: str, recurrence: str) -> None:
+    parsed = parse_deadline(text)
+    assert (parsed.kind, parsed.recurrence) == ("recurring", recurrence)
