@@ -269,3 +269,27 @@ def test_campaign_descriptions_are_printed_or_empty() -> None:
     seeds = squash(" ".join(" ".join(seed_lines(SEEDS, d.seed)) for d in KB.documents.values()))
     for quoted in ("12665-CV/VPTW", "tôn vinh, lan tỏa những tấm gương người tốt việc tốt"):
         assert quoted in thang and squash(quoted) in seeds
+
+
+# Found by the printed-name rule: shown under a name the duty does not print before.
+PRINTED_NAMES = [
+    ("kl44_4_hoi_ctd_phoi_hop", "hoi_ctd_cac_cap", 47),
+    ("kl44_5_3_mttq_van_dong", "dang_doan_to_chuc_thanh_vien_mttq", 61),
+    ("qd895_iii_1_d", "cac_bo_nganh", 77),
+    ("kh_thanh_uy_ii_1", "co_quan_truyen_thong_thanh_pho", 92),
+    ("kh_thanh_uy_ii_4", "mttq_thanh_pho", 187),
+    ("kh_thanh_uy_iii_2", "mttq_thanh_pho", 242),
+    ("kh_thanh_uy_iii_5", "cap_uy_to_chuc_dang_thanh_pho", 266),
+    ("kh_lai_chau_iii_9", "hoi_ctd_tinh_lai_chau", 131),
+    ("kh_lai_chau_iii_9", "to_chuc_ctxh_tinh_lai_chau", 129),
+    ("cv_kien_an_2_1", "mttq_quan_kien_an", 41),
+    ("cv_kien_an_4_1", "mttq_quan_kien_an", 73),
+    ("cv_kien_an_4_1", "hoi_ctd_quan_kien_an", 74),
+    ("cv_kien_an_5_1", "mttq_quan_kien_an", 91),
+]
+
+
+@pytest.mark.parametrize(("task_id", "agency", "line"), PRINTED_NAMES)
+def test_more_names_are_shown_as_printed(task_id: str, agency: str, line: int) -> None:
+    printed = KB.tasks[task_id].printed[agency]
+    assert squash(printed) in squash(_window(KB.tasks[task_id].document, line, 2))
