@@ -18,13 +18,12 @@ import contextlib
 import datetime as dt
 import html
 import re
-from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.campaigns import service
+from bot.campaigns import service, texts
 from bot.campaigns.access import NotAllowed
 from bot.campaigns.dates import parse_capacity, parse_end, parse_start
 from bot.campaigns.editions import EditionDraft
@@ -36,10 +35,8 @@ from bot.campaigns.validation import (
     clean_field,
 )
 from bot.context import BotApplication, BotContext, CommandSpec
-from bot.i18n import N_, format_datetime, format_number, t, tb
-from bot.volunteers.service import Edition
-from bot.volunteers.texts import SKILL_LABELS
-from bot.volunteers.validation import InvalidInput, display_phone
+from bot.i18n import N_, format_number, t, tb
+from bot.volunteers.validation import InvalidInput
 from handlers.context import edit_html, send_html
 from handlers.form import END, STAY, Form, Reply, Step, Transition, Turn, plain, text_prompt
 from handlers.volunteers import in_private_only, is_private, notify_promoted
@@ -62,7 +59,6 @@ KIND, NAME, ORGANISER, PLACE, START, FINISH, CAPACITY, DESCRIPTION, CONFIRM = (
     "confirm",
 )
 VALUE = "value"
-REGISTRANTS_SHOWN = 50
 
 _ID = r"(\d{1,12})"
 _VIEW = re.compile(rf"^c:(v|l|x|c|cy):{_ID}$")
@@ -104,19 +100,6 @@ async def _not_coordinator(update: Update, context: Context) -> None:
 # -- listing and viewing -------------------------------------------------------------------
 
 
-def _dates(edition: Edition, lang: str, tz: str) -> str:
-    start = format_datetime(edition.starts_at, lang, tz=tz, fmt="short")
-    end = format_datetime(edition.ends_at, lang, tz=tz, fmt="short")
-    return f"{start} – {end}"
-
-
-STATUS_LABELS = {
-    "open": N_("open"),
-    "closed": N_("registration closed"),
-    "cancelled": N_("cancelled"),
-}
-
-
 async def cmd_campaigns(update: Update, context: Context) -> None:
     lang = context.lang
     now = context.services.clock.now()
@@ -137,11 +120,11 @@ async def cmd_campaigns(update: Update, context: Context) -> None:
             else format_number(confirmed, lang)
         )
         lines.append(
-            f"• <b>{html.escape(e.name)}</b> — {_dates(e, lang, _tz(context))} — "
+            f"• <b>{html.escape(e.name)}</b> — {texts.dates(e, lang, _tz(context))} — "
             + t(
                 lang,
                 "{status}; registered {seats}, waitlist {waiting}",
-                status=tb(lang, STATUS_LABELS.get(e.status, e.status)),
+                status=tb(lang, texts.STATUS_LABELS.get(e.status, e.status)),
                 seats=seats,
                 waiting=format_number(c.waitlisted if c else 0, lang),
             )
@@ -149,33 +132,6 @@ async def cmd_campaigns(update: Update, context: Context) -> None:
         rows.append([_button(e.name, f"c:v:{e.id}")])
     rows.append([_button(tb(lang, "➕ Open a new campaign"), "c:new")])
     await send_html(update, context, "\n".join(lines), InlineKeyboardMarkup(rows))
-
-
-def _edition_card(view: service.EditionView, lang: str, tz: str) -> str:
-    edition = view.edition
-    capacity = format_number(edition.capacity, lang) if edition.capacity else tb(lang, "no limit")
-    lines = [
-        f"<b>{html.escape(edition.name)}</b>",
-        t(lang, "Organiser: {agency}", agency=view.organiser),
-        t(lang, "Place: {place}", place=edition.place or "—"),
-        t(lang, "When: {dates}", dates=_dates(edition, lang, tz)),
-        t(
-            lang,
-            "Registration until: {date}",
-            date=format_datetime(edition.registration_closes_at, lang, tz=tz, fmt="short"),
-        ),
-        t(
-            lang,
-            "Places: {capacity}; registered {confirmed}; waitlist {waiting}",
-            capacity=capacity,
-            confirmed=format_number(view.confirmed, lang),
-            waiting=format_number(view.waitlisted, lang),
-        ),
-        t(lang, "Status: {status}", status=tb(lang, STATUS_LABELS.get(edition.status, ""))),
-    ]
-    if edition.description:
-        lines.append(html.escape(edition.description))
-    return "\n".join(lines)
 
 
 async def on_campaign_button(update: Update, context: Context) -> None:
@@ -249,46 +205,15 @@ async def _show_edition(update: Update, context: Context, edition_id: int) -> No
     if view.edition.status == "open":
         rows.append([_button(tb(lang, "🔒 Close registration"), f"c:c:{edition_id}")])
     await send_html(
-        update, context, _edition_card(view, lang, _tz(context)), InlineKeyboardMarkup(rows)
+        update, context, texts.edition_card(view, lang, _tz(context)), InlineKeyboardMarkup(rows)
     )
-
-
-def _skills(lang: str, codes: tuple[str, ...]) -> str:
-    return ", ".join(tb(lang, SKILL_LABELS[c]) for c in codes if c in SKILL_LABELS)
 
 
 async def _show_registrants(update: Update, context: Context, edition_id: int) -> None:
-    lang = context.lang
     edition, rows = await service.registrants(
         context.db, edition_id, _user_id(update), _admins(context)
     )
-    lines = [t(lang, "<b>Registrants of {campaign}</b>", campaign=edition.name)]
-    if not rows:
-        lines.append(t(lang, "Nobody has registered yet."))
-    for i, r in enumerate(rows[:REGISTRANTS_SHOWN], start=1):
-        if r.erased:
-            lines.append(f"{i}. " + t(lang, "(data erased at the volunteer's request)"))
-            continue
-        details = [
-            html.escape(r.full_name or ""),
-            display_phone(r.phone) if r.phone else "",
-            html.escape(", ".join(x for x in (r.commune, r.district) if x)),
-        ]
-        skills = _skills(lang, r.skills)
-        if skills:
-            details.append(html.escape(skills) + (f" ({r.blood_group})" if r.blood_group else ""))
-        if r.status == "waitlisted":
-            details.append(t(lang, "waitlist"))
-        lines.append(f"{i}. " + " — ".join(d for d in details if d))
-    if len(rows) > REGISTRANTS_SHOWN:
-        lines.append(
-            t(
-                lang,
-                "… and {n} more: see the CSV file.",
-                n=format_number(len(rows) - REGISTRANTS_SHOWN, lang),
-            )
-        )
-    await send_html(update, context, "\n".join(lines))
+    await send_html(update, context, texts.registrant_list(edition.name, rows, context.lang))
 
 
 async def _send_csv(update: Update, context: Context, edition_id: int) -> None:
@@ -440,37 +365,9 @@ def parse_ends(turn: Turn, raw: str) -> str:
     return parse_end(raw, tz, dt.datetime.fromisoformat(turn.draft["starts_at"])).isoformat()
 
 
-def _summary(lang: str, draft: dict[str, Any], tz: str, organiser: str) -> str:
-    starts = dt.datetime.fromisoformat(draft["starts_at"])
-    ends = dt.datetime.fromisoformat(draft["ends_at"])
-    capacity = draft.get("capacity")
-    return "\n".join(
-        [
-            t(lang, "<b>Please check the new campaign</b>"),
-            f"<b>{html.escape(draft['name'])}</b>",
-            t(lang, "Organiser: {agency}", agency=organiser),
-            t(lang, "Place: {place}", place=draft.get("place", "")),
-            t(
-                lang,
-                "When: {dates}",
-                dates=(
-                    f"{format_datetime(starts, lang, tz=tz, fmt='short')} – "
-                    f"{format_datetime(ends, lang, tz=tz, fmt='short')}"
-                ),
-            ),
-            t(
-                lang,
-                "Places: {capacity}",
-                capacity=(format_number(capacity, lang) if capacity else tb(lang, "no limit")),
-            ),
-            html.escape(draft.get("description", "")),
-        ]
-    )
-
-
 async def ask_confirm(turn: Turn) -> Reply:
     name = await service.agency_name(turn.context.db, turn.draft.get("organiser", ""))
-    summary = _summary(turn.lang, turn.draft, _tz(turn.context), name or "")
+    summary = texts.new_campaign_summary(turn.lang, turn.draft, _tz(turn.context), name or "")
     markup = InlineKeyboardMarkup(
         [[turn.button(turn.tb("✅ Open the campaign"), "c:ok"), turn.stop_button()]]
     )

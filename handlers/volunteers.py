@@ -32,9 +32,9 @@ from bot.campaigns.reports import registrations_for_digest
 from bot.context import BotApplication, BotContext, CommandSpec
 from bot.i18n import N_, format_datetime, format_number, t, tb
 from bot.mydata.service import MY_DATA_CAPTION, export_all
-from bot.volunteers import service
+from bot.volunteers import service, texts
 from bot.volunteers.registrations import Outcome, RegistrationForm, has_seat
-from bot.volunteers.service import Edition, Registration
+from bot.volunteers.service import Registration
 from bot.volunteers.texts import SKILL_LABELS, promoted_text, when
 from bot.volunteers.validation import (
     BLOOD_GROUPS,
@@ -42,7 +42,6 @@ from bot.volunteers.validation import (
     InvalidInput,
     clean_name,
     clean_place,
-    display_phone,
     normalize_blood_group,
     normalize_phone,
     skills_in_text,
@@ -132,20 +131,6 @@ async def notify_promoted(context: Context, promoted: list[Registration]) -> Non
 # -- /dangky: choosing a campaign ---------------------------------------------------------
 
 
-def _seats_line(edition: Edition, lang: str) -> str:
-    if edition.capacity is None:
-        return t(lang, "no limit on places")
-    left = max(edition.capacity - edition.confirmed_count, 0)
-    if left == 0:
-        return t(lang, "full — waitlist open")
-    return t(
-        lang,
-        "{left} of {total} places left",
-        left=format_number(left, lang),
-        total=format_number(edition.capacity, lang),
-    )
-
-
 async def start(turn: Turn) -> Transition:
     """/dangky: the campaigns open now, as buttons."""
     lang, context = turn.lang, turn.context
@@ -163,7 +148,7 @@ async def start(turn: Turn) -> Transition:
         where = f" — {html.escape(e.place)}" if e.place else ""
         lines.append(
             f"• <b>{html.escape(e.name)}</b>: {when(e, lang, _tz(context))}"
-            f"{where} ({_seats_line(e, lang)})"
+            f"{where} ({texts.seats_line(e, lang)})"
         )
         rows.append([_button(e.name[:60], f"v:e:{e.id}")])
     rows.append([turn.stop_button()])
@@ -253,10 +238,6 @@ async def on_waitlist(turn: Turn, match: re.Match[str]) -> Transition:
 # -- skills and blood group ---------------------------------------------------------------
 
 
-def _skill_names(lang: str, codes: list[str]) -> str:
-    return ", ".join(tb(lang, SKILL_LABELS[c]) for c in codes if c in SKILLS)
-
-
 def _chosen_skills(turn: Turn) -> list[str]:
     chosen: list[str] = turn.draft.setdefault("skills", [])
     return chosen
@@ -288,7 +269,7 @@ async def on_skill(turn: Turn, match: re.Match[str]) -> Transition:
     chosen = _chosen_skills(turn)
     code = picked[1]
     if code == "done":
-        names = _skill_names(turn.lang, chosen) or turn.tb("none")
+        names = texts.skill_names(turn.lang, chosen) or turn.tb("none")
         await turn.edit(turn.t("Skills: {skills}", skills=names))
         return await turn.ask(BLOOD if "blood_donation" in chosen else CONSENT)
     if code not in SKILLS:
@@ -314,7 +295,8 @@ async def on_skill_text(turn: Turn, raw: str) -> Transition:
     chosen.extend(code for code in found if code not in chosen)
     await turn.send(
         turn.t(
-            "Ticked: {skills}. Tap to change, then Done.", skills=_skill_names(turn.lang, found)
+            "Ticked: {skills}. Tap to change, then Done.",
+            skills=texts.skill_names(turn.lang, found),
         ),
         _skills_markup(turn),
     )
@@ -366,24 +348,6 @@ async def ask_consent(turn: Turn) -> Reply:
     return text, markup
 
 
-def _summary(lang: str, draft: dict[str, Any]) -> str:
-    skills = _skill_names(lang, draft.get("skills", []))
-    lines = [
-        t(lang, "<b>Please check your registration</b>"),
-        t(lang, "Campaign: {campaign}", campaign=draft.get("campaign", "")),
-        t(lang, "Full name: {name}", name=draft.get("full_name", "")),
-        t(lang, "Phone: {phone}", phone=display_phone(draft.get("phone", ""))),
-        t(lang, "Commune/ward: {place}", place=draft.get("commune", "")),
-        t(lang, "District/province: {place}", place=draft.get("district", "")),
-        t(lang, "Skills: {skills}", skills=skills or tb(lang, "none")),
-    ]
-    if draft.get("blood_group"):
-        lines.append(t(lang, "Blood group: {group}", group=draft["blood_group"]))
-    if draft.get("waitlist"):
-        lines.append(t(lang, "You will be on the waitlist."))
-    return "\n".join(lines)
-
-
 async def on_consent(turn: Turn, match: re.Match[str]) -> Transition:
     await turn.answer()
     if match.string not in ("v:c:y", "v:c:n"):
@@ -403,7 +367,7 @@ async def ask_confirm(turn: Turn) -> Reply:
     markup = InlineKeyboardMarkup(
         [[turn.button(turn.tb("✅ Confirm"), "v:ok"), turn.stop_button()]]
     )
-    return _summary(turn.lang, turn.draft), markup
+    return texts.registration_summary(turn.lang, turn.draft), markup
 
 
 async def on_confirm(turn: Turn, match: re.Match[str]) -> Transition:

@@ -52,7 +52,7 @@ async def withdraw_queued(
     if not all_states:
         query = query.where(OutboxMessage.status == OutboxStatus.pending.value)
     result = await session.execute(query)
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]  # an UPDATE's result is a CursorResult
 
 
 #: No reminders between 20:00 and 07:00 local time (the quiet hours of scheduler/workdays.py)…
@@ -99,7 +99,7 @@ async def due_reminders(
     return [
         CampaignReminder(
             registration_id=reg.id,
-            chat_id=int(reg.chat_id),  # type: ignore[arg-type]
+            chat_id=int(reg.chat_id),  # type: ignore[arg-type]  # the query keeps only rows with a chat id
             language=reg.language,
             edition_id=edition.id,
             edition_name=edition.name,
@@ -122,7 +122,7 @@ async def mark_reminded(session: AsyncSession, registration_id: int, now: dt.dat
         )
         .values(reminder_sent_at=now)
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(result.rowcount)  # type: ignore[attr-defined]  # an UPDATE's result is a CursorResult
 
 
 #: ``deliver(session, reminder)``: hand the reminder over, in the claiming transaction
