@@ -43,6 +43,7 @@ from handlers import (
     progress,
     qa,
     reminders,
+    throttle,
     volunteers,
 )
 from handlers.context import invalid_button
@@ -52,6 +53,7 @@ Register = core.Register
 #: Each feature's ``register(application)``, in order: its conversations, commands,
 #: buttons, start-up hooks and menu entries.
 AREAS: list[Register] = [
+    throttle.register,  # group -2: per-user throttle before everything else
     membership.register,  # /thamgia, /macode, /roikhoi; syncs the knowledge base to the database
     admin.register,  # /dieuphoi (admins only)
     progress.register,  # /capnhat conversation, /tiendo

@@ -72,7 +72,12 @@ def serve(kind: str, token: str, base_url: str, database_url: str) -> None:
         from kl44 import build_application
 
         # the environment wins; no /metrics server (several bots run side by side)
-        overrides = {"rate_limit": False, "log_level": "WARNING", "metrics_port": 0}
+        overrides = {
+            "rate_limit": False,
+            "log_level": "WARNING",
+            "metrics_port": 0,
+            "throttle_messages": 0,  # a few simulated users send hundreds of questions
+        }
         settings = Settings(  # type: ignore[call-arg]
             _env_file=None,
             **{k: v for k, v in overrides.items() if k.upper() not in os.environ},

@@ -49,6 +49,10 @@ class Settings(BaseSettings):
     # How many updates (of different chats) are processed at once; each chat stays in
     # order. 1 (one at a time) until every area is known to be free of cross-chat races.
     concurrent_updates: int = Field(default=1, ge=1, le=256)
+    # Per-user throttle: more than THROTTLE_MESSAGES updates in THROTTLE_SECONDS get one
+    # "slow down", then silence until the window passes; 0 = off.
+    throttle_messages: int = Field(default=20, ge=0, le=10_000)
+    throttle_seconds: float = Field(default=30, gt=0, le=3600)
     # Curation: where the knowledge base's files live (default: knowledge/data in the
     # package), reloaded from there by /taiknowledge; the key of the pseudonymous ids of
     # askers in the unanswered-questions log (default: a random per-install salt in the DB).

@@ -6,9 +6,10 @@ updates run at once while keeping each chat's (or, without a chat, each user's)
 updates in arrival order: a bare ``/coquan`` followed by the agency name, or a
 conversation step followed by the next, never overtake each other.
 
-Order holds because PTB starts update tasks in arrival order, the semaphore and
-``asyncio.Lock`` both wake waiters first-in first-out, and nothing is awaited between
-entering :meth:`do_process_update` and queueing on the chat's lock.
+Order holds because PTB starts update tasks in arrival order, ``asyncio.Lock`` wakes
+waiters first-in first-out, and nothing is awaited between entering
+:meth:`process_update` and queueing on the chat's lock. The chat's lock is taken before
+a processing slot, so one chat's backlog never queues ahead of the other chats.
 """
 
 from __future__ import annotations
@@ -44,29 +45,32 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         self._locks: dict[int, asyncio.Lock] = {}
         self.observers: list[Observer] = []
 
-    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        started = time.perf_counter()
-        try:
-            await self._in_order(update, coroutine)
-        finally:
-            elapsed = time.perf_counter() - started
-            for observer in self.observers:
-                observer(update, elapsed)
-
-    async def _in_order(self, update: object, coroutine: Awaitable[Any]) -> None:
+    async def process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """The chat's turn first, then a slot: a chat's backlog (one user sending 40
+        messages) waits on its own lock, not in the shared queue ahead of other chats."""
         key = update_key(update)
         if key is None:
-            await coroutine
+            async with self._semaphore:
+                await self.do_process_update(update, coroutine)
             return
         lock = self._locks.get(key)
         if lock is None:
             lock = self._locks[key] = asyncio.Lock()
         try:
-            async with lock:
-                await coroutine
+            async with lock, self._semaphore:
+                await self.do_process_update(update, coroutine)
         finally:
             if not lock.locked() and not getattr(lock, "_waiters", None):
                 self._locks.pop(key, None)
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        started = time.perf_counter()
+        try:
+            await coroutine
+        finally:
+            elapsed = time.perf_counter() - started
+            for observer in self.observers:
+                observer(update, elapsed)
 
     async def initialize(self) -> None:
         return None

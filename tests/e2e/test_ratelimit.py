@@ -3,7 +3,6 @@
 The real PTB ExtBot against the emulator enforcing Telegram's limits (1 message per second
 to a private chat): user A's chat is sent 10 messages at once, B's one message meanwhile.
 PTB's AIORateLimiter pauses every request on A's 429s; ours pauses only A's chat.
-``b_latency`` is also what bench/flood_latency.py runs.
 """
 
 from __future__ import annotations
@@ -52,5 +51,5 @@ async def test_one_chats_429_does_not_delay_another_chat(emulator: Emulator) -> 
     [b_arrived] = emulator.stats.sent[max(emulator.stats.sent)]
     a_arrivals = emulator.stats.sent[min(emulator.stats.sent)]
     # B's message is not held behind A's retry_after: it arrives before A's second one
-    # (with PTB's AIORateLimiter it arrives after it; bench/flood_latency.py measures both)
+    # (with PTB's AIORateLimiter it arrives after it: every chat waits A's retry_after)
     assert b_arrived < a_arrivals[1]
