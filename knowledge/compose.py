@@ -105,6 +105,16 @@ _ROLE_TAG = {
 }
 
 
+_TIMING = {"dinh ky": "định kỳ", "thuong xuyen": "thường xuyên"}
+
+
+def _timing_word(task: Task) -> str:
+    """ "định kỳ" or "thường xuyên" when the duty's text says it but prints no deadline
+    (Thành ủy III.7 "định kỳ báo cáo"): said beside "no deadline", never read as one."""
+    text = fold(task.details or task.title)
+    return next((word for key, word in _TIMING.items() if key in text), "")
+
+
 def owners_line(kb: KnowledgeBase, task: Task, lang: str) -> str:
     """The bodies a task is given to, labelled with the document's own role for them:
     "Chủ trì: …" only where the document prints a lead."""
@@ -187,7 +197,12 @@ def fact_lines(kb: KnowledgeBase, task: Task, intents: list[str], lang: str) -> 
                 pairs = _milestones(task, "deadline")
                 lines.append(tr(lang, "Deadline: {text}", text=pairs))
             else:
-                lines.append(deadline_line(kb.deadline(task.id), lang))
+                deadline = kb.deadline(task.id)
+                line = deadline_line(deadline, lang)
+                if deadline.kind == "none" and (word := _timing_word(task)):
+                    note = "(the text says “{word}”, with no date or frequency)"
+                    line += " " + tr(lang, note, word=word)
+                lines.append(line)
         elif item == "output":
             lines.append(output_line(kb, task, lang))
     return lines

@@ -293,3 +293,33 @@ PRINTED_NAMES = [
 def test_more_names_are_shown_as_printed(task_id: str, agency: str, line: int) -> None:
     printed = KB.tasks[task_id].printed[agency]
     assert squash(printed) in squash(_window(KB.tasks[task_id].document, line, 2))
+
+
+# --- answers use the document's own words ------------------------------------------------
+
+
+def _card(task_id: str, intent: str, lang: str) -> str:
+    from knowledge import compose
+
+    return compose.task_card(KB, KB.tasks[task_id], [intent], lang)
+
+
+def test_answers_use_the_printed_role_first() -> None:
+    vi = _card("kh_lai_chau_iii_4_2", "lead", "vi").splitlines()[0]
+    assert vi.startswith("Phối hợp, tham gia: Sở Y tế") and "không ghi cơ quan chủ trì" in vi
+    en = _card("kh_lai_chau_iii_4_2", "lead", "en").splitlines()[0]
+    assert not en.startswith("Lead:") and "Phối hợp, tham gia" in en and "no lead" in en
+    addressed = _card("cv_kien_an_3", "lead", "vi").splitlines()[0]
+    assert (
+        addressed.startswith("Văn bản giao cho / gửi:") and "không ghi cơ quan chủ trì" in addressed
+    )
+    assert _card("kh_lai_chau_iii_4_1", "lead", "vi").startswith("Chủ trì: Sở Y tế")
+
+
+def test_answers_say_no_output_column_and_no_invented_frequency() -> None:
+    assert "không có cột sản phẩm" in _card("kh_lai_chau_iii_10_1", "output", "vi")
+    deadline = _card("kh_thanh_uy_iii_7", "deadline", "vi").splitlines()[0]
+    assert "không ghi thời hạn" in deadline and "“định kỳ”" in deadline
+    assert "hằng năm" not in fold(deadline) and "hang nam" not in fold(deadline)
+    both = _card("qd895_pl_ii_4", "deadline", "vi").splitlines()[0]
+    assert "Năm 2023 → Báo cáo sơ kết" in both and "Năm 2024 -2025 → Nghị định sửa đổi" in both
