@@ -148,10 +148,15 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
 
     @property
     def services(self) -> Services:
+        return self.bot_application.services
+
+    @property
+    def bot_application(self) -> BotApplication:
+        """``application``, typed as this bot's."""
         app = self.application
         if not isinstance(app, BotApplication):
             raise TypeError("the application was not built by bot.app.build")
-        return app.services
+        return app
 
     @property
     def db(self) -> Database:

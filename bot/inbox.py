@@ -35,6 +35,7 @@ from telegram.error import NetworkError, RetryAfter, TimedOut
 from bot.clock import SYSTEM_CLOCK, Clock
 from bot.db.engine import Database, write_session
 from bot.db.models import InboundUpdate
+from bot.db.persistence import DatabasePersistence
 
 if TYPE_CHECKING:
     from telegram.ext import Application
@@ -153,7 +154,7 @@ class InboxPoller:
     async def save_round(self) -> None:
         persistence = self.application.persistence
         done = self.inbox.take_completed()
-        if persistence is None or not hasattr(persistence, "attach_done"):
+        if not isinstance(persistence, DatabasePersistence):
             await self.application.update_persistence()
             await self.inbox.delete(done)
             return

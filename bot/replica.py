@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from telegram.ext import Application
 
 from bot.db.engine import make_engine, normalize_url
+from bot.db.persistence import DatabasePersistence
 
 log = logging.getLogger(__name__)
 
@@ -173,7 +174,9 @@ async def serve_active(
         if application.post_init:
             await application.post_init(application)
         persistence = application.persistence
-        database = await persistence.open() if hasattr(persistence, "open") else None
+        database = (
+            await persistence.open() if isinstance(persistence, DatabasePersistence) else None
+        )
         if database is None:
             raise RuntimeError("replica mode needs the database persistence")
         inbox = Inbox(database)

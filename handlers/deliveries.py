@@ -28,7 +28,7 @@ async def cmd_failed_deliveries(update: Update, context: Context) -> None:
     if user is None or not is_admin(svc.settings, user.id):
         await send_html(update, context, t(lang, "Only an administrator can do this."))
         return
-    scheduler = scheduler_service(context.application)
+    scheduler = scheduler_service(context.bot_application)
     if scheduler is None:
         return
     failed = await failed_deliveries(scheduler.db.session_factory, svc.clock.now())

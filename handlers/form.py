@@ -48,7 +48,7 @@ import datetime as dt
 import inspect
 import re
 import warnings
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
@@ -167,6 +167,8 @@ Next: TypeAlias = str | int | Callable[[dict[str, Any]], Transition] | None
 ButtonStep = Callable[[Turn, "re.Match[str]"], Awaitable[Transition]]
 TextStep = Callable[[Turn, str], Awaitable[Transition]]
 Start = Callable[[Turn], Awaitable[Transition]]
+#: a PTB callback of the form (PTB wants a coroutine function)
+Handler = Callable[[Update, "Context"], Coroutine[Any, Any, Transition]]
 
 
 def plain(parse: Callable[[str], Any]) -> Parser:
@@ -325,7 +327,7 @@ class Form:
         await turn.send(turn.t(self.expired_text))
         return False
 
-    def _on_text(self, step: Step) -> Callable[[Update, Context], Awaitable[Transition]]:
+    def _on_text(self, step: Step) -> Handler:
         async def run(update: Update, context: Context) -> Transition:
             turn = self.turn(update, context)
             if not await self._fresh(turn, step):
@@ -342,7 +344,7 @@ class Form:
 
         return run
 
-    def _on_button(self, step: Step) -> Callable[[Update, Context], Awaitable[Transition]]:
+    def _on_button(self, step: Step) -> Handler:
         pattern = re.compile(step.buttons or "")
 
         async def run(update: Update, context: Context) -> Transition:
@@ -362,7 +364,7 @@ class Form:
 
         return run
 
-    def entry(self, start: Start) -> Callable[[Update, Context], Awaitable[Transition]]:
+    def entry(self, start: Start) -> Handler:
         """A PTB callback that opens the form with ``start`` (for the entry points)."""
 
         async def run(update: Update, context: Context) -> Transition:
@@ -370,7 +372,7 @@ class Form:
 
         return run
 
-    def callback(self, fn: Start) -> Callable[[Update, Context], Awaitable[Transition]]:
+    def callback(self, fn: Start) -> Handler:
         """Any other callback of the form's own (e.g. a second button on a state)."""
         return self.entry(fn)
 

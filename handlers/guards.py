@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType
@@ -12,7 +13,7 @@ from bot.context import BotContext
 from bot.i18n import N_, t
 from handlers.context import send_html
 
-Callback = Callable[[Update, BotContext], Awaitable[None]]
+Callback = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 
 PRIVATE_ONLY = N_("Please use this command in a private chat with the bot.")
 

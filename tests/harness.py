@@ -47,9 +47,9 @@ from typing import Any
 
 from bot.app import Register, start_polling, start_webhook, stop_polling
 from bot.clock import SYSTEM_CLOCK, Clock
+from bot.context import BotApplication, Services
 from bot.settings import Settings
 from emulator import ChatHandle, Emulator
-from handlers.context import BotApplication, Services
 from kl44 import build_application
 
 

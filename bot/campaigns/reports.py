@@ -11,8 +11,9 @@ import datetime as dt
 import io
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.campaigns.access import Scope
@@ -176,7 +177,7 @@ async def counts_per_edition(
     since = since or now - dt.timedelta(days=7)
     reg = VolunteerRegistration
 
-    def count(status: RegistrationStatus) -> object:
+    def count(status: RegistrationStatus) -> ColumnElement[Any]:
         return func.coalesce(func.sum(case((reg.status == status.value, 1), else_=0)), 0)
 
     query = (

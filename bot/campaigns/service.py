@@ -8,7 +8,7 @@ re-checks the actor's scope inside its transaction (``bot.campaigns.editions``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -156,7 +156,7 @@ async def find_organisers(
     actor_id: int,
     admin_ids: Collection[int],
     needle: str,
-    aliases: dict[str, Iterable[str]],
+    aliases: Mapping[str, Iterable[str]],
 ) -> list[AgencyChoice]:
     """Agencies in the actor's scope whose name or an alias contains ``needle`` (folded:
     no case, no diacritics), at most :data:`MAX_AGENCY_BUTTONS`."""

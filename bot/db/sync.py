@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -131,9 +131,13 @@ def _apply(row: Any, values: dict[str, Any]) -> bool:
     return changed
 
 
+#: the knowledge base's records mirrored in the database
+Synced = TypeVar("Synced", Agency, Task)
+
+
 async def _sync_rows(
     session: AsyncSession,
-    model: type[Agency] | type[Task],
+    model: type[Synced],
     wanted: dict[str, dict[str, Any]],
     now: dt.datetime,
 ) -> tuple[list[str], list[str], list[str]]:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from bot.context import Services
 from bot.curation.live import build_engine
 from bot.db.engine import Database, write_session
 from bot.db.models_curation import Phrasing
 from bot.settings import Settings
-from handlers.context import Services
 from knowledge.engine import ANSWER_THRESHOLD
 
 QUESTION = "ai lam app hien mau"

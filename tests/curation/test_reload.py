@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.context import Services
 from bot.curation.live import build_engine, load_validated
 from bot.curation.texts import problems_text
 from bot.settings import Settings
-from handlers.context import Services
 from knowledge.loader import DATA_DIR, KnowledgeError, Problem
 
 QUESTION = "ai chu tri ra soat luat hoat dong chu thap do"

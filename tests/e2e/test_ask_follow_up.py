@@ -46,9 +46,9 @@ async def test_the_last_answer_survives_a_restart(database, db_url: str, clock) 
     """chat_data is persisted in the database: a new Application on it still reads
     "còn phối hợp?" against the answer given before the restart."""
     from bot.app import start_polling, stop_polling
+    from bot.context import Services
     from bot.settings import Settings
     from emulator import Emulator
-    from handlers.context import Services
     from kl44 import build_application
     from tests.harness import shared_knowledge
 

@@ -12,8 +12,8 @@ from typing import Any
 from telegram import InlineKeyboardMarkup
 from telegram.ext import CommandHandler
 
+from bot.context import BotApplication
 from bot.forms import InvalidInput
-from handlers.context import BotApplication
 from handlers.form import (
     END,
     SKIP,

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from bot.app import start_polling, stop_polling
 from bot.clock import ManualClock
+from bot.context import BotApplication, Services
 from bot.db.engine import Database
 from bot.settings import Settings
 from emulator import Emulator
 from handlers import volunteers
-from handlers.context import BotApplication, Services
 from kl44 import build_application
 from tests.e2e.test_volunteers import open_form, registrations
 from tests.harness import shared_knowledge
