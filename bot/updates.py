@@ -45,7 +45,9 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         self._locks: dict[int, asyncio.Lock] = {}
         self.observers: list[Observer] = []
 
-    async def process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+    async def process_update(  # type: ignore[misc]  # final in PTB; see the docstring
+        self, update: object, coroutine: Awaitable[Any]
+    ) -> None:
         """The chat's turn first, then a slot: a chat's backlog (one user sending 40
         messages) waits on its own lock, not in the shared queue ahead of other chats."""
         key = update_key(update)
