@@ -47,6 +47,7 @@ from handlers import (
     volunteers,
 )
 from handlers.context import invalid_button
+from scheduler import campaign_reminders
 
 Register = core.Register
 
@@ -61,6 +62,7 @@ AREAS: list[Register] = [
     digest.register,  # /baocao, /xuat
     volunteers.register,  # /dangky conversation, /cuatoi, /xoadulieu
     campaigns.register,  # /chiendich conversation
+    campaign_reminders.register,  # the tick that queues volunteers' day-before reminders
     curation.register,  # /chuatraloi, /taiknowledge; 👍/👎 under answers
     deliveries.register,  # /loigui (admins): failed deliveries
 ]

@@ -58,7 +58,6 @@ from handlers.form import (
     plain,
     text_prompt,
 )
-from scheduler import campaign_reminders
 
 Context = BotContext
 
@@ -740,7 +739,6 @@ async def _start_purging(application: BotApplication) -> None:
 
 def register(application: BotApplication) -> None:
     """Add the volunteer handlers (see ``bot/app.py`` for where areas plug in)."""
-    application.services.startup.append(campaign_reminders.start)
     application.services.startup.append(_start_purging)
     # The weekly digest's "registrations per campaign" (scheduler.digest.RegistrationsHook);
     # extras TEMPORARILY, until handlers/reminders reads the typed attribute.

@@ -71,3 +71,8 @@ async def start(application: BotApplication) -> None:
         application.job_queue.run_repeating(
             _tick, interval=INTERVAL_SECONDS, first=INTERVAL_SECONDS, name=JOB_NAME
         )
+
+
+def register(application: BotApplication) -> None:
+    """The wiring's hook (``kl44.py``): start the tick with the bot."""
+    application.services.startup.append(start)

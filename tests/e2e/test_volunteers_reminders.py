@@ -97,3 +97,11 @@ async def test_cancelling_withdraws_a_queued_reminder(
     assert (await svc.deliver()).sent == 1  # only Minh's is left
     assert "Nhắc lịch" in (await minh.reply()).text
     assert not any("Nhắc lịch" in r.text for r in lan.sent)
+
+
+async def test_the_whole_bot_runs_the_campaign_reminder_tick() -> None:
+    """The tick is wired by kl44.AREAS (scheduler/campaign_reminders), not by a handler."""
+    async with BotHarness.start() as bot:
+        queue = bot.application.job_queue
+        assert queue is not None
+        assert queue.get_jobs_by_name(campaign_reminders.JOB_NAME)
