@@ -124,7 +124,7 @@ async def run_demo(
         database_url=database_url,
         metrics_port=0,  # the demo serves no /metrics (it may run beside a real bot)
     )
-    config = Settings(_env_file=None, **base)  # type: ignore[call-arg]
+    config = Settings(_env_file=None, **base)  # type: ignore[call-arg]  # pydantic-settings option
     lang = config.default_language
     application = build_application(config)
     started = False

@@ -78,7 +78,7 @@ class PerChatRateLimiter(BaseRateLimiter[int]):
     ) -> JSON:
         chat_id: int | str | None = data.get("chat_id")
         with contextlib.suppress(ValueError, TypeError):
-            chat_id = int(chat_id)  # type: ignore[arg-type]
+            chat_id = int(chat_id)  # type: ignore[arg-type]  # None and "@name" fail: kept
         retries = self.max_retries if rate_limit_args is None else rate_limit_args
         for attempt in range(retries + 1):
             try:

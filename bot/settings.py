@@ -190,4 +190,4 @@ def describe_invalid(exc: ValidationError) -> str:
 
 def load_settings(**overrides: object) -> Settings:
     """Settings from the environment and ``.env``; keyword overrides win."""
-    return Settings(**overrides)  # type: ignore[arg-type]
+    return Settings(**overrides)  # type: ignore[arg-type]  # field values by keyword

@@ -93,7 +93,7 @@ def load_knowledge(root: Path = DATA_DIR) -> KnowledgeBase:
             built = _build(model, item, problems)
             if built is None:
                 continue
-            ident = built.id  # type: ignore[attr-defined]
+            ident = built.id  # type: ignore[attr-defined]  # every record model has an id
             if ident in where:
                 problems.append(Problem(file, ident, f"duplicate id (also in {where[ident]})"))
                 continue

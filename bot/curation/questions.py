@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -53,7 +55,8 @@ class Logged:
     answered: bool
 
 
-def _upsert(session: AsyncSession):  # type: ignore[no-untyped-def]
+def _upsert(session: AsyncSession) -> Callable[..., Any]:
+    """The dialect's INSERT (PostgreSQL's and SQLite's both have ON CONFLICT)."""
     return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 

@@ -122,7 +122,7 @@ async def _resolve(
         )
         .values(status=status.value, resolved_task=task_id, resolved_at=now, resolved_by=actor)
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]  # DML: a CursorResult
 
 
 async def link_group(
