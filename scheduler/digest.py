@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import ProgressUpdate
 from bot.i18n import format_date, t, tn
+from bot.progress.status import is_current
 from scheduler import store
 from scheduler.scan import Snapshot, assignments
 from scheduler.workdays import WorkCalendar
@@ -85,7 +86,7 @@ async def read_inputs(
             ProgressUpdate.status,
             ProgressUpdate.created_at,
         )
-        .where(ProgressUpdate.created_at >= since)
+        .where(ProgressUpdate.created_at >= since, is_current())  # a correction replaces
         .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc())
     )
     return DigestInputs(

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import ProgressUpdate
+from bot.progress.status import is_current
 from scheduler import store
 from scheduler.scan import Snapshot, assignments
 
@@ -77,7 +78,7 @@ async def export_rows(
             ProgressUpdate.percent,
             ProgressUpdate.note,
         )
-        .where(ProgressUpdate.agency_id.in_(sorted(agencies)))
+        .where(ProgressUpdate.agency_id.in_(sorted(agencies)), is_current())
         .order_by(ProgressUpdate.created_at, ProgressUpdate.id)
     )
     updates = []

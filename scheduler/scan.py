@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from bot.clock import Clock
 from bot.db.engine import SessionFactory, read_session, write_session
 from bot.db.models_scheduler import Reminder
+from bot.progress.status import Progress, current_statuses, is_done
 from scheduler import store
 from scheduler.outbox import Outgoing, enqueue, insert_ignore
 from scheduler.rules import RULE_OVERDUE, Assignment, DueReminder, RuleConfig, due_reminder
@@ -43,7 +44,7 @@ class Snapshot:
     agencies: dict[str, store.AgencyInfo]
     links: list[tuple[str, str, str]]
     overrides: dict[tuple[str, str], dt.date]
-    progress: dict[tuple[str, str], store.Progress]
+    progress: dict[tuple[str, str], Progress]
 
 
 async def read_snapshot(session_factory: SessionFactory) -> Snapshot:
@@ -53,7 +54,7 @@ async def read_snapshot(session_factory: SessionFactory) -> Snapshot:
             agencies=await store.load_agencies(s),
             links=await store.load_task_agencies(s),
             overrides=await store.load_overrides(s),
-            progress=await store.load_progress(s),
+            progress=await current_statuses(s),
         )
 
 
@@ -76,7 +77,7 @@ def assignments(snap: Snapshot) -> list[Assignment]:
                 kind=kind,
                 due=due,
                 recurrence=task.recurrence,
-                done=store.is_done(progress),
+                done=is_done(progress),
                 last_update=progress.last_update if progress else None,
             )
         )

@@ -13,16 +13,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
     Agency,
     Membership,
-    ProgressUpdate,
     Role,
     RoleKind,
-    Status,
     Task,
     TaskAgency,
     User,
@@ -128,68 +126,6 @@ async def load_overrides(session: AsyncSession) -> dict[tuple[str, str], dt.date
         select(DeadlineOverride.task_id, DeadlineOverride.agency_id, DeadlineOverride.due_date)
     )
     return {(r[0], r[1]): r[2] for r in rows}
-
-
-@dataclass(slots=True)
-class Progress:
-    status: str
-    last_update: dt.datetime  # the newest update of any kind (for "silent" and check-ins)
-
-
-DONE = Status.done.value
-
-
-async def load_progress(session: AsyncSession) -> dict[tuple[str, str], Progress]:
-    """The current status of each (task, agency): its latest update (by the time it took
-    effect) that no correction replaced; and when the agency last wrote about the task.
-
-    Reduced in SQL with window functions (SQLite >= 3.25 and PostgreSQL), so only one
-    row per (task, agency) comes back.
-    """
-    corrected = select(ProgressUpdate.corrects_id).where(ProgressUpdate.corrects_id.is_not(None))
-    key = (ProgressUpdate.task_id, ProgressUpdate.agency_id)
-    ranked = (
-        select(
-            ProgressUpdate.task_id,
-            ProgressUpdate.agency_id,
-            ProgressUpdate.status,
-            func.row_number()
-            .over(
-                partition_by=key,
-                order_by=(ProgressUpdate.effective_at.desc(), ProgressUpdate.id.desc()),
-            )
-            .label("rank"),
-        )
-        .where(ProgressUpdate.id.not_in(corrected))
-        .subquery()
-    )
-    current = await session.execute(
-        select(ranked.c.task_id, ranked.c.agency_id, ranked.c.status).where(ranked.c.rank == 1)
-    )
-    # Two simple queries merged here are faster than one with two windows or a join.
-    newest = {
-        (task_id, agency_id): last
-        for task_id, agency_id, last in await session.execute(
-            select(*key, func.max(ProgressUpdate.created_at)).group_by(*key)
-        )
-    }
-    return {
-        (task_id, agency_id): Progress(status, _aware(newest[(task_id, agency_id)]))
-        for task_id, agency_id, status in current
-    }
-
-
-def _aware(value: dt.datetime | str) -> dt.datetime:
-    """``max()`` over a column loses its type on SQLite (a string comes back)."""
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        return value.replace(tzinfo=dt.UTC)
-    return value
-
-
-def is_done(progress: Progress | None) -> bool:
-    return progress is not None and progress.status == DONE
 
 
 async def away_user_ids(session: AsyncSession, today: dt.date) -> set[int]:

@@ -11,9 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, Subquery, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from bot.db.models import Agency, ProgressUpdate, Status, Task, TaskAgency, User
 from bot.progress.refs import short_code
@@ -42,18 +41,20 @@ def _overdue(due: dt.date | None, status: str | None, today: dt.date) -> bool:
     return due is not None and today > due and status != Status.done.value
 
 
-async def _latest(
-    session: AsyncSession, pairs: list[tuple[str, str]]
-) -> dict[tuple[str, str], tuple[ProgressUpdate, str | None]]:
-    """The current row of each (task, agency) pair, ranked in SQL (one row per pair)."""
-    if not pairs:
-        return {}
-    task_ids = sorted({t for t, _ in pairs})
-    agency_ids = sorted({a for _, a in pairs})
-    newer = aliased(ProgressUpdate)
-    ranked = (
+def is_current() -> ColumnElement[bool]:
+    """The one test of "current version": no other row corrects this one."""
+    replaced = select(ProgressUpdate.corrects_id).where(ProgressUpdate.corrects_id.is_not(None))
+    return ProgressUpdate.id.not_in(replaced)
+
+
+def _ranked_current(*where: ColumnElement[bool]) -> Subquery:
+    """Current versions numbered per (task, agency), newest first: rank 1 is the status."""
+    return (
         select(
             ProgressUpdate.id.label("id"),
+            ProgressUpdate.task_id.label("task_id"),
+            ProgressUpdate.agency_id.label("agency_id"),
+            ProgressUpdate.status.label("status"),
             func.row_number()
             .over(
                 partition_by=(ProgressUpdate.task_id, ProgressUpdate.agency_id),
@@ -61,13 +62,20 @@ async def _latest(
             )
             .label("rank"),
         )
-        .outerjoin(newer, newer.corrects_id == ProgressUpdate.id)
-        .where(
-            ProgressUpdate.task_id.in_(task_ids),
-            ProgressUpdate.agency_id.in_(agency_ids),
-            newer.id.is_(None),
-        )
+        .where(is_current(), *where)
         .subquery()
+    )
+
+
+async def _latest(
+    session: AsyncSession, pairs: list[tuple[str, str]]
+) -> dict[tuple[str, str], tuple[ProgressUpdate, str | None]]:
+    """The current row of each (task, agency) pair, ranked in SQL (one row per pair)."""
+    if not pairs:
+        return {}
+    ranked = _ranked_current(
+        ProgressUpdate.task_id.in_(sorted({t for t, _ in pairs})),
+        ProgressUpdate.agency_id.in_(sorted({a for _, a in pairs})),
     )
     rows = await session.execute(
         select(ProgressUpdate, User.display_name)
@@ -76,6 +84,53 @@ async def _latest(
         .where(ranked.c.rank == 1)
     )
     return {(row.task_id, row.agency_id): (row, name) for row, name in rows.all()}
+
+
+@dataclass(slots=True)
+class Progress:
+    """Where one (task, agency) stands, for the reminder scan, the digest and the export."""
+
+    status: str
+    last_update: dt.datetime  # the newest row of any kind (for "silent" and check-ins)
+
+    @property
+    def done(self) -> bool:
+        return self.status == Status.done.value
+
+
+def is_done(progress: Progress | None) -> bool:
+    return progress is not None and progress.done
+
+
+async def current_statuses(session: AsyncSession) -> dict[tuple[str, str], Progress]:
+    """The current status of every (task, agency) that has one, and when the agency last
+    wrote about the task. Reduced in SQL (window functions: SQLite >= 3.25, PostgreSQL),
+    so only one row per pair comes back."""
+    ranked = _ranked_current()
+    current = await session.execute(
+        select(ranked.c.task_id, ranked.c.agency_id, ranked.c.status).where(ranked.c.rank == 1)
+    )
+    key = (ProgressUpdate.task_id, ProgressUpdate.agency_id)
+    # Two simple queries merged here are faster than one with two windows or a join.
+    newest = {
+        (task_id, agency_id): last
+        for task_id, agency_id, last in await session.execute(
+            select(*key, func.max(ProgressUpdate.created_at)).group_by(*key)
+        )
+    }
+    return {
+        (task_id, agency_id): Progress(status, _aware(newest[(task_id, agency_id)]))
+        for task_id, agency_id, status in current
+    }
+
+
+def _aware(value: dt.datetime | str) -> dt.datetime:
+    """``max()`` over a column loses its type on SQLite (a string comes back)."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value
 
 
 async def _build(

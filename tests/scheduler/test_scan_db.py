@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from bot.clock import VN_TZ, ManualClock
 from bot.db.engine import Database, connect, write_session
 from bot.db.models_scheduler import Absence, DeadlineOverride, OutboxMessage, Reminder
+from bot.progress.status import current_statuses, is_done
 from scheduler.scan import ReminderScanner
 from tests.scheduler.factories import (
     add_agency,
@@ -205,7 +206,6 @@ async def test_two_scanners_on_postgres_send_each_reminder_once(
 async def test_current_status_follows_corrections(database: Database) -> None:
     """A "done" later corrected to "in progress" does not stop reminders."""
     from bot.db.models import ProgressUpdate
-    from scheduler import store
 
     await seed(database)
     sf = database.session_factory
@@ -216,7 +216,7 @@ async def test_current_status_follows_corrections(database: Database) -> None:
         done_id = (
             await s.execute(select(ProgressUpdate.id).where(ProgressUpdate.status == "done"))
         ).scalar_one()
-        assert store.is_done((await store.load_progress(s))[("t1", "syt")])
+        assert is_done((await current_statuses(s))[("t1", "syt")])
     async with write_session(sf) as s:
         s.add(
             ProgressUpdate(
@@ -231,7 +231,7 @@ async def test_current_status_follows_corrections(database: Database) -> None:
             )
         )
     async with sf() as s:
-        progress = (await store.load_progress(s))[("t1", "syt")]
+        progress = (await current_statuses(s))[("t1", "syt")]
     assert progress.status == "in_progress" and progress.last_update == at(D(2027, 6, 2), 9)
     result = await ReminderScanner(sf, ManualClock(at(D(2027, 6, 16), 9))).scan()
     assert ("t1", "syt", "before_1", D(2027, 6, 17)) in result.keys
