@@ -32,7 +32,7 @@ from telegram.request import HTTPXRequest
 from bot.clock import VN_TZ, ManualClock
 from bot.db.engine import open_database, write_session
 from emulator import Emulator
-from handlers.reminders import TelegramSender
+from handlers.sender import TelegramSender
 from scheduler.delivery import Deliverer
 from scheduler.outbox import Outgoing, enqueue
 

@@ -32,10 +32,11 @@ from sqlalchemy import insert
 from bot.clock import VN_TZ
 from bot.db.engine import Database, open_database, read_session, write_session
 from bot.db.models import Agency, Membership, ProgressUpdate, Role, Task, TaskAgency, User
-from scheduler import store
-from scheduler.chart import ChartRenderer
-from scheduler.digest import build_digest, read_inputs, render_digest, week_start
-from scheduler.scan import read_snapshot
+from bot.digest.build import build_digest, read_inputs, week_start
+from bot.digest.chart import ChartRenderer
+from bot.digest.texts import render_digest
+from bot.progress import queries
+from bot.progress.queries import read_snapshot
 from scheduler.workdays import default_calendar
 
 NOW = dt.datetime(2027, 6, 14, 8, 0, tzinfo=VN_TZ)
@@ -142,7 +143,7 @@ async def one_digest(db: Database, charts: ChartRenderer) -> tuple[float, float,
     calendar = default_calendar()
     start = time.perf_counter()
     async with read_session(db.session_factory) as s:
-        [coordinator] = await store.coordinators(s)
+        [coordinator] = await queries.coordinators(s)
     snap = await read_snapshot(db.session_factory)
     today = NOW.date()
     async with read_session(db.session_factory) as s:

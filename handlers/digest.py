@@ -1,7 +1,7 @@
 """/baocao (the digest on demand) and /xuat (CSV and XLSX export) for coordinators.
 
-The weekly digest itself is sent by the scheduler (``handlers.reminders`` wires the
-jobs); these commands build the same digest for the asking coordinator's scope now.
+The weekly digest itself is sent by the scheduler (``scheduler.jobs``); these commands
+build the same digest for the asking coordinator's scope now.
 Admins (ADMIN_USER_IDS) see every agency.
 """
 
@@ -13,13 +13,12 @@ from typing import TYPE_CHECKING
 from telegram import InputFile, Update
 from telegram.ext import CommandHandler
 
-from bot.db.engine import read_session
+from bot.digest.export import to_csv, to_xlsx
+from bot.digest.service import DigestService
 from bot.i18n import N_, t
+from bot.progress.queries import Coordinator
 from handlers.context import CommandSpec, Context, send_html, services, user_lang
-from handlers.reminders import scheduler_service
-from scheduler import store
-from scheduler.export import export_rows, to_csv, to_xlsx
-from scheduler.scan import read_snapshot
+from scheduler.jobs import scheduler_service
 
 if TYPE_CHECKING:
     from handlers.context import BotApplication
@@ -32,49 +31,44 @@ COMMANDS = [
 ]
 
 
-async def _coordinator(update: Update, context: Context, lang: str) -> store.Coordinator | None:
-    user = update.effective_user
-    svc = scheduler_service(context.application)  # type: ignore[arg-type]
-    if user is None or svc is None:
+async def _asking(
+    update: Update, context: Context, lang: str
+) -> tuple[DigestService, Coordinator, int] | None:
+    """The digest service, the asking coordinator and the chat; or a polite refusal."""
+    user, chat = update.effective_user, update.effective_chat
+    svc = scheduler_service(context.application)
+    if user is None or chat is None or svc is None:
         await send_html(
             update, context, t(lang, "This is not available right now. Please try again later.")
         )
         return None
-    if user.id in services(context).settings.admin_user_ids:
-        return store.Coordinator(user.id, lang, (store.Scope(all=True),))  # + curation figures
-    async with read_session(svc.db.session_factory) as s:
-        found = await store.coordinators(s, user.id)
-    if not found:
+    is_admin = user.id in services(context).settings.admin_user_ids  # + curation figures
+    found = await svc.digests.coordinator(user.id, lang, is_admin=is_admin)
+    if found is None:
         await send_html(update, context, t(lang, "Sorry, this command is for coordinators only."))
         return None
-    return found[0]
+    return svc.digests, found, chat.id
 
 
 async def cmd_digest(update: Update, context: Context) -> None:
     lang = user_lang(context)
-    coordinator = await _coordinator(update, context, lang)
-    svc = scheduler_service(context.application)  # type: ignore[arg-type]
-    if coordinator is None or svc is None or update.effective_chat is None:
+    asking = await _asking(update, context, lang)
+    if asking is None:
         return
-    _digest, text, chart = await svc.digest_for(coordinator, lang)
+    digests, coordinator, chat_id = asking
+    _digest, text, chart = await digests.digest_for(coordinator, lang)
     await send_html(update, context, text)
     if chart is not None:
-        await context.bot.send_photo(
-            update.effective_chat.id, InputFile(chart, filename="baocao.png")
-        )
+        await context.bot.send_photo(chat_id, InputFile(chart, filename="baocao.png"))
 
 
 async def cmd_export(update: Update, context: Context) -> None:
     lang = user_lang(context)
-    coordinator = await _coordinator(update, context, lang)
-    svc = scheduler_service(context.application)  # type: ignore[arg-type]
-    if coordinator is None or svc is None or update.effective_chat is None:
+    asking = await _asking(update, context, lang)
+    if asking is None:
         return
-    snap = await read_snapshot(svc.db.session_factory)
-    async with read_session(svc.db.session_factory) as s:
-        rows = await export_rows(s, snap, coordinator.covers, svc.calendar.tz)
-    stamp = svc.clock.now().astimezone(svc.calendar.tz).strftime("%Y%m%d")
-    chat_id = update.effective_chat.id
+    digests, coordinator, chat_id = asking
+    rows, stamp = await digests.export_for(coordinator)
     await send_html(
         update,
         context,

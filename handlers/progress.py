@@ -1,11 +1,11 @@
 """/capnhat (post progress: guided flow or one line), /tiendo (where tasks stand), /huy.
 
-Guided flow, one handler per state, each step editable and cancellable (/huy or ✖):
-agency (only when the officer belongs to several) → task (paged, only tasks the
-agency leads or coordinates) → status → percent (optional) → note (optional, ≤ 500
-characters) → confirm. The draft lives in ``user_data["capnhat"]`` and the state in
-the ConversationHandler, both kept by the database persistence: a restarted bot
-picks up at the same step.
+Guided flow, declared as a table of steps (``FORM``) run by the form engine
+(``handlers/form.py``), each step cancellable (/huy or ✖): agency (only when the officer
+belongs to several) → task (paged, only tasks the agency leads or coordinates) → status →
+percent (optional) → note (optional, ≤ 500 characters) → confirm. The draft lives in
+``user_data["capnhat"]`` and the state in the ConversationHandler, both kept by the
+database persistence: a restarted bot picks up at the same step.
 
 Buttons carry ``pg:<nonce>:<action>:<value>``; the nonce is drawn per flow, so an
 old or forged button is refused, and every value is checked again against the
@@ -15,14 +15,11 @@ database at the moment of writing (membership, responsibility, author, 24 h).
 from __future__ import annotations
 
 import contextlib
-import html
 import re
 import secrets
-import warnings
-from collections.abc import AsyncIterator
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -32,22 +29,22 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
-from bot.access import AccessDenied, NotFound, is_coordinator, member_agencies
+from bot.access import AccessDenied, NotFound
 from bot.access.texts import denied_text
-from bot.db.models import NOTE_MAX_CHARS, ProgressUpdate, Status
-from bot.i18n import N_, format_date, format_datetime, format_number, t, tb
+from bot.i18n import N_, format_number, t, tb
 from bot.membership import agencies
-from bot.progress.parse import ParseError, check_note, status_in_text
-from bot.progress.refs import Candidate, resolve, short_code
-from bot.progress.service import (
-    agency_tasks,
-    correct_update,
-    post_one_line,
-    record_update,
+from bot.progress import texts
+from bot.progress.parse import (
+    NOTE_MAX_CHARS,
+    ParseError,
+    check_note,
+    parse_one_line,
+    status_in_text,
 )
-from bot.progress.status import AgencyProgress, agency_progress, task_progress
+from bot.progress.refs import resolve
+from bot.progress.service import PROGRESS, SavedUpdate
+from bot.progress.texts import STATUS_LABELS, parse_error_text
 from bot.session import unit
 from handlers.context import (
     BotApplication,
@@ -59,31 +56,7 @@ from handlers.context import (
     services,
     user_lang,
 )
-
-# -- shared lookups (were imported from handlers.membership; their rules live in bot/) --
-
-
-def agency_name(context: Context, agency_id: str) -> str:
-    return agencies.agency_name(services(context).kb, agency_id)
-
-
-def find_agency_ids(context: Context, text: str) -> list[str]:
-    svc = services(context)
-    return agencies.find_agency_ids(svc.kb, svc.engine, text)
-
-
-@contextlib.asynccontextmanager
-async def writing(update: Update, context: Context) -> AsyncIterator[AsyncSession]:
-    """One write transaction, with the acting user's row ensured first."""
-    async with unit(context, update, write=True) as work:
-        yield work.session
-
-
-@contextlib.asynccontextmanager
-async def reading(context: Context) -> AsyncIterator[AsyncSession]:
-    async with unit(context) as work:
-        yield work.session
-
+from handlers.form import Form, Step, Transition, Turn
 
 DRAFT = "capnhat"
 PAGE_SIZE = 6
@@ -95,50 +68,18 @@ AGENCY, TASK, STATUS, PERCENT, NOTE, CONFIRM = (
     "note",
     "confirm",
 )
-END = ConversationHandler.END
+END = ConversationHandler.END  # the same as handlers.form.END
 
-STATUS_LABELS = {
-    Status.not_started.value: N_("Not started"),
-    Status.in_progress.value: N_("In progress"),
-    Status.done.value: N_("Done"),
-    Status.blocked.value: N_("Blocked"),
-}
-STATUS_ICONS = {"not_started": "⚪", "in_progress": "🔵", "done": "✅", "blocked": "🟠"}
 PERCENTS = (0, 25, 50, 75, 100)
-PARSE_ERRORS = {
-    "empty": N_(
-        "Please write the task and the update, for example: /capnhat II.2 60% sent the draft"
-    ),
-    "percent_range": N_("The percentage must be between 0 and 100."),
-    "too_long": N_("This message is too long. Please keep the note under 500 characters."),
-    "bad_status": N_("Please choose a status with the buttons."),
-}
 
 
-# An agency's part in a task, as its document prints it (knowledge/model.py TaskRole).
-_ROLE_WORDS = {
-    "lead": N_("lead"),
-    "coordinate": N_("coordinating"),
-    "participate": N_("taking part"),
-    "addressee": N_("addressee, no lead printed"),
-}
+def _agency_name(context: Context, agency_id: str) -> str:
+    return agencies.agency_name(services(context).kb, agency_id)
 
 
-def _note_too_long(lang: str, info: dict[str, int] | None) -> str:
-    length = (info or {}).get("length", 0)
-    return t(
-        lang,
-        "The note has {length} characters; the limit is {limit}. "
-        "Please shorten it and send it again.",
-        length=format_number(length, lang),
-        limit=format_number(NOTE_MAX_CHARS, lang),
-    )
-
-
-def parse_error_text(lang: str, reason: str, info: dict[str, int] | None = None) -> str:
-    if reason == "note_too_long":
-        return _note_too_long(lang, info)
-    return t(lang, PARSE_ERRORS.get(reason, PARSE_ERRORS["empty"]))
+def find_agency_ids(context: Context, text: str) -> list[str]:
+    svc = services(context)
+    return agencies.find_agency_ids(svc.kb, svc.engine, text)
 
 
 # -- draft and buttons -------------------------------------------------------------------
@@ -183,6 +124,19 @@ def _pressed(update: Update, context: Context) -> tuple[str, str] | None:
     return parts[2], parts[3]
 
 
+async def _show(
+    update: Update,
+    context: Context,
+    text: str,
+    rows: list[list[InlineKeyboardButton]],
+    *,
+    edit: bool,
+) -> None:
+    """A step's question: in place of the pressed message (``edit``), or as a new one."""
+    show = edit_html if edit else send_html
+    await show(update, context, text, InlineKeyboardMarkup(rows))
+
+
 async def _stale(update: Update, context: Context) -> None:
     lang = user_lang(context)
     query = update.callback_query
@@ -207,17 +161,17 @@ async def _start_guided(update: Update, context: Context) -> str | int:
     lang = user_lang(context)
     user = update.effective_user
     assert user is not None
-    async with reading(context) as session:
-        mine = await member_agencies(session, user.id)
+    async with unit(context, update) as work:
+        mine = await PROGRESS.agencies_of(work)
     if not mine:
-        await send_html(update, context, _not_member_text(lang))
+        await send_html(update, context, texts.not_member_text(lang))
         _clear(context)
         return END
     if len(mine) == 1:
         draft = _new_draft(context, agency=mine[0], page=0)
         return await _show_tasks(update, context, draft, edit=False)
     draft = _new_draft(context, agencies=mine, page=0)
-    rows = [[_button(draft, agency_name(context, a)[:60], "a", i)] for i, a in enumerate(mine)]
+    rows = [[_button(draft, _agency_name(context, a)[:60], "a", i)] for i, a in enumerate(mine)]
     rows.append(_cancel_row(draft, lang))
     await send_html(
         update,
@@ -226,14 +180,6 @@ async def _start_guided(update: Update, context: Context) -> str | int:
         InlineKeyboardMarkup(rows),
     )
     return AGENCY
-
-
-def _not_member_text(lang: str) -> str:
-    return t(
-        lang,
-        "Only officers of an assigned agency can post progress. "
-        "Ask your coordinator for a join code, then send /thamgia &lt;code&gt;.",
-    )
 
 
 async def on_agency(update: Update, context: Context) -> str | int:
@@ -252,16 +198,12 @@ async def on_agency(update: Update, context: Context) -> str | int:
     return await _show_tasks(update, context, draft, edit=True)
 
 
-async def _tasks_of(context: Context, agency_id: str) -> list[Candidate]:
-    async with reading(context) as session:
-        return await agency_tasks(session, agency_id)
-
-
 async def _show_tasks(
     update: Update, context: Context, draft: dict[str, Any], *, edit: bool
 ) -> str | int:
     lang = user_lang(context)
-    tasks = await _tasks_of(context, draft["agency"])
+    async with unit(context, update) as work:
+        tasks = await PROGRESS.tasks_of(work, draft["agency"])
     if not tasks:
         await send_html(
             update,
@@ -277,8 +219,7 @@ async def _show_tasks(
     rows = []
     for i in range(page * PAGE_SIZE, min(len(tasks), (page + 1) * PAGE_SIZE)):
         task = tasks[i]
-        label = f"{task.code} · {task.title}"
-        rows.append([_button(draft, label[:60], "t", i)])
+        rows.append([_button(draft, texts.candidate_label(task), "t", i)])
     nav = []
     if page > 0:
         nav.append(_button(draft, "◀", "p", page - 1))
@@ -291,14 +232,11 @@ async def _show_tasks(
         lang,
         "<b>{agency}</b>: which task? "
         "(page {page}/{pages}; you can also type its number, e.g. II.2)",
-        agency=agency_name(context, draft["agency"]),
+        agency=_agency_name(context, draft["agency"]),
         page=format_number(page + 1, lang),
         pages=format_number(pages, lang),
     )
-    if edit:
-        await edit_html(update, context, text, InlineKeyboardMarkup(rows))
-    else:
-        await send_html(update, context, text, InlineKeyboardMarkup(rows))
+    await _show(update, context, text, rows, edit=edit)
     return TASK
 
 
@@ -325,7 +263,8 @@ async def on_task_text(update: Update, context: Context) -> str | int:
         return END
     draft = _draft(context)
     text = (update.effective_message.text or "") if update.effective_message else ""
-    tasks = await _tasks_of(context, draft.get("agency", ""))
+    async with unit(context, update) as work:
+        tasks = await PROGRESS.tasks_of(work, draft.get("agency", ""))
     found = resolve(text[:200], tasks)
     if found.unique is not None:
         draft["task"] = found.unique.task_id
@@ -333,7 +272,7 @@ async def on_task_text(update: Update, context: Context) -> str | int:
     options = found.matches or found.suggestions
     index = {c.task_id: i for i, c in enumerate(tasks)}
     draft["tasks"] = [c.task_id for c in tasks]
-    rows = [[_button(draft, f"{c.code} · {c.title}"[:60], "t", index[c.task_id])] for c in options]
+    rows = [[_button(draft, texts.candidate_label(c), "t", index[c.task_id])] for c in options]
     rows.append(_cancel_row(draft, lang))
     await send_html(
         update,
@@ -355,10 +294,7 @@ async def on_task_text(update: Update, context: Context) -> str | int:
 
 
 def _task_line(context: Context, task_id: str) -> str:
-    task = services(context).kb.tasks.get(task_id)
-    if task is None:
-        return html.escape(task_id)
-    return f"<b>{html.escape(short_code(task.ref))}</b> · {html.escape(task.title[:200])}"
+    return texts.task_line(services(context).kb, task_id)
 
 
 async def _ask_status(
@@ -372,23 +308,14 @@ async def _ask_status(
 ) -> str:
     lang = user_lang(context)
     rows = [
-        [
-            _button(draft, f"{STATUS_ICONS[s]} {tb(lang, STATUS_LABELS[s])}", action, s)
-            for s in ("not_started", "in_progress")
-        ],
-        [
-            _button(draft, f"{STATUS_ICONS[s]} {tb(lang, STATUS_LABELS[s])}", action, s)
-            for s in ("done", "blocked")
-        ],
-        _cancel_row(draft, lang),
+        [_button(draft, texts.status_label(lang, s), action, s) for s in pair]
+        for pair in (("not_started", "in_progress"), ("done", "blocked"))
     ]
+    rows.append(_cancel_row(draft, lang))
     text = _task_line(context, draft["task"]) + "\n" + t(lang, "What is the status?")
     if hint:
         text += "\n" + hint
-    if edit:
-        await edit_html(update, context, text, InlineKeyboardMarkup(rows))
-    else:
-        await send_html(update, context, text, InlineKeyboardMarkup(rows))
+    await _show(update, context, text, rows, edit=edit)
     return STATUS
 
 
@@ -431,10 +358,7 @@ async def _ask_percent(
         + "\n"
         + t(lang, "Percentage done? Choose, type a number (0–100), or skip.")
     )
-    if edit:
-        await edit_html(update, context, text, InlineKeyboardMarkup(rows))
-    else:
-        await send_html(update, context, text, InlineKeyboardMarkup(rows))
+    await _show(update, context, text, rows, edit=edit)
     return PERCENT
 
 
@@ -481,10 +405,7 @@ async def _ask_note(update: Update, context: Context, draft: dict[str, Any], *, 
         "Add a short note (at most {limit} characters), or press “No note”.",
         limit=format_number(NOTE_MAX_CHARS, lang),
     )
-    if edit:
-        await edit_html(update, context, text, InlineKeyboardMarkup(rows))
-    else:
-        await send_html(update, context, text, InlineKeyboardMarkup(rows))
+    await _show(update, context, text, rows, edit=edit)
     return NOTE
 
 
@@ -513,25 +434,6 @@ async def on_note_button(update: Update, context: Context) -> str | int:
     return await _ask_confirm(update, context, draft, edit=True)
 
 
-def _summary(context: Context, draft: dict[str, Any]) -> str:
-    lang = user_lang(context)
-    status = draft.get("status", "in_progress")
-    lines = [
-        _task_line(context, draft["task"]),
-        t(lang, "Agency: {agency}", agency=agency_name(context, draft["agency"])),
-        t(
-            lang,
-            "Status: {status}",
-            status=f"{STATUS_ICONS.get(status, '')} {tb(lang, STATUS_LABELS.get(status, status))}",
-        ),
-    ]
-    if draft.get("percent") is not None:
-        lines.append(t(lang, "Done: {percent}%", percent=format_number(draft["percent"], lang)))
-    if draft.get("note"):
-        lines.append(t(lang, "Note: {note}", note=draft["note"]))
-    return "\n".join(lines)
-
-
 async def _ask_confirm(
     update: Update, context: Context, draft: dict[str, Any], *, edit: bool
 ) -> str:
@@ -539,16 +441,8 @@ async def _ask_confirm(
     rows = [
         [_button(draft, tb(lang, "✔ Save"), "c", "y"), _button(draft, tb(lang, "✖ Cancel"), "x")]
     ]
-    title = (
-        t(lang, "<b>Correct your update?</b>")
-        if draft.get("correct")
-        else t(lang, "<b>Save this update?</b>")
-    )
-    text = title + "\n" + _summary(context, draft)
-    if edit:
-        await edit_html(update, context, text, InlineKeyboardMarkup(rows))
-    else:
-        await send_html(update, context, text, InlineKeyboardMarkup(rows))
+    text = texts.confirm_text(lang, services(context).kb, draft)
+    await _show(update, context, text, rows, edit=edit)
     return CONFIRM
 
 
@@ -561,31 +455,21 @@ async def on_confirm(update: Update, context: Context) -> str | int:
     await query.answer()
     lang = user_lang(context)
     draft = _draft(context)
-    user = update.effective_user
-    assert user is not None
-    svc = services(context)
+    values = {
+        "status": str(draft.get("status")),
+        "percent": draft.get("percent"),
+        "note": str(draft.get("note", "")),
+    }
     try:
-        async with writing(update, context) as session:
+        async with unit(context, update, write=True) as work:
             if draft.get("correct"):
-                row = await correct_update(
-                    session,
-                    svc.clock,
-                    user_id=user.id,
-                    update_id=int(draft["correct"]),
-                    status=str(draft.get("status")),
-                    percent=draft.get("percent"),
-                    note=str(draft.get("note", "")),
-                )
+                row = await PROGRESS.correct(work, update_id=int(draft["correct"]), **values)
             else:
-                row = await record_update(
-                    session,
-                    svc.clock,
-                    user_id=user.id,
+                row = await PROGRESS.record(
+                    work,
                     agency_id=str(draft.get("agency")),
                     task_id=str(draft.get("task")),
-                    status=str(draft.get("status")),
-                    percent=draft.get("percent"),
-                    note=str(draft.get("note", "")),
+                    **values,
                 )
     except AccessDenied as exc:
         _clear(context)
@@ -600,29 +484,20 @@ async def on_confirm(update: Update, context: Context) -> str | int:
         )
         return END
     _clear(context)
-    await edit_html(update, context, _saved_text(context, row), _fix_markup(lang, row))
+    await edit_html(update, context, _saved_text(context, row), _fix_markup(lang, row.id))
     return END
 
 
-def _saved_text(context: Context, row: ProgressUpdate) -> str:
-    lang = user_lang(context)
-    head = t(lang, "✅ Correction saved.") if row.corrects_id else t(lang, "✅ Update saved.")
-    draft = {
-        "task": row.task_id,
-        "agency": row.agency_id,
-        "status": row.status,
-        "percent": row.percent,
-        "note": row.note,
-    }
-    return head + "\n" + _summary(context, draft)
+def _saved_text(context: Context, row: SavedUpdate) -> str:
+    return texts.saved_text(user_lang(context), services(context).kb, row)
 
 
-def _fix_markup(lang: str, row: ProgressUpdate) -> InlineKeyboardMarkup:
+def _fix_markup(lang: str, update_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
-                    tb(lang, "✏ Correct (within 24 hours)"), callback_data=f"pgfix:{row.id}"
+                    tb(lang, "✏ Correct (within 24 hours)"), callback_data=f"pgfix:{update_id}"
                 )
             ]
         ]
@@ -698,34 +573,14 @@ async def on_fix_button(update: Update, context: Context) -> str | int:
             await query.answer(tb(lang, "This button is no longer valid."))
         return END
     await query.answer()
-    update_id = int(m.group(1))
-    async with reading(context) as session:
-        row = await session.get(ProgressUpdate, update_id)
-        agencies = await member_agencies(session, user.id)
-    if row is None:
+    try:
+        async with unit(context, update) as work:
+            row = await PROGRESS.open_correction(work, int(m.group(1)))
+    except NotFound:
         await send_html(update, context, t(lang, "This button is no longer valid."))
         return END
-    if row.author_id != user.id:
-        await send_html(update, context, denied_text(lang, AccessDenied("not_author")))
-        return END
-    if row.agency_id not in agencies:
-        await send_html(update, context, denied_text(lang, AccessDenied("not_member")))
-        return END
-    root = row
-    async with reading(context) as session:
-        from bot.progress.service import CORRECTION_WINDOW, is_superseded
-
-        while root.corrects_id is not None:
-            parent = await session.get(ProgressUpdate, root.corrects_id)
-            if parent is None:
-                break
-            root = parent
-        superseded = await is_superseded(session, row.id)
-    if services(context).clock.now() - root.created_at > CORRECTION_WINDOW:
-        await send_html(update, context, denied_text(lang, AccessDenied("too_late")))
-        return END
-    if superseded:
-        await send_html(update, context, denied_text(lang, AccessDenied("already_corrected")))
+    except AccessDenied as exc:
+        await send_html(update, context, denied_text(lang, exc))
         return END
     draft = _new_draft(context, agency=row.agency_id, task=row.task_id, correct=row.id)
     return await _ask_status(update, context, draft, edit=False)
@@ -733,34 +588,24 @@ async def on_fix_button(update: Update, context: Context) -> str | int:
 
 # -- entry from a reminder's "Cập nhật tiến độ" button (handlers/reminders.py) ---------------
 
-#: services.extras key under which the reminders area looks for this entry
-PROGRESS_ENTRY_KEY = "progress.start_update"
-
 
 async def start_update_for_task(update: Update, context: Context, task_id: str) -> None:
     """Open the guided flow at the status step for ``task_id`` (the reminder area has
     already checked that the reminder was sent to this user). The status buttons of
     this message are an entry point of the conversation."""
-    from bot.db.models import Task
-    from bot.progress.service import responsible
-
     lang = user_lang(context)
     user = update.effective_user
     if user is None:
         return
-    async with reading(context) as session:
-        mine = await member_agencies(session, user.id)
-        agencies = [a for a in mine if await responsible(session, task_id, a)]
-        task = await session.get(Task, task_id)
-    if not agencies or task is None:
-        reason = "not_responsible" if mine else "not_member"
-        await send_html(update, context, denied_text(lang, AccessDenied(reason)))
+    try:
+        async with unit(context, update) as work:
+            entry = await PROGRESS.reminder_entry(work, task_id)
+    except AccessDenied as exc:
+        await send_html(update, context, denied_text(lang, exc))
         return
-    draft = _new_draft(context, agency=agencies[0], task=task_id, from_reminder=True)
+    draft = _new_draft(context, agency=entry.agency_id, task=task_id, from_reminder=True)
     hint = t(
-        lang,
-        "Or in one line: <code>/capnhat {code} 60% what was done</code>",
-        code=short_code(task.ref),
+        lang, "Or in one line: <code>/capnhat {code} 60% what was done</code>", code=entry.code
     )
     await _ask_status(update, context, draft, edit=False, action="r", hint=hint)
 
@@ -770,13 +615,9 @@ async def start_update_for_task(update: Update, context: Context, task_id: str) 
 
 async def _one_line(update: Update, context: Context, text: str) -> str | int:
     lang = user_lang(context)
-    user = update.effective_user
-    assert user is not None
     try:
-        async with writing(update, context) as session:
-            outcome = await post_one_line(
-                session, services(context).clock, user_id=user.id, text=text
-            )
+        async with unit(context, update, write=True) as work:
+            outcome = await PROGRESS.post_one_line(work, text)
     except AccessDenied as exc:
         await send_html(update, context, denied_text(lang, exc))
         return END
@@ -784,16 +625,13 @@ async def _one_line(update: Update, context: Context, text: str) -> str | int:
         await send_html(update, context, parse_error_text(lang, outcome.reason, outcome.info))
         return END
     if outcome.kind == "no_agency":
-        await send_html(update, context, _not_member_text(lang))
+        await send_html(update, context, texts.not_member_text(lang))
         return END
     if outcome.kind == "saved" and outcome.update is not None:
-        await send_html(
-            update, context, _saved_text(context, outcome.update), _fix_markup(lang, outcome.update)
-        )
+        saved = outcome.update
+        await send_html(update, context, _saved_text(context, saved), _fix_markup(lang, saved.id))
         return END
     # Suggestions: keep what was typed (status, percent, note), ask which task it was.
-    from bot.progress.parse import parse_one_line
-
     parsed = parse_one_line(text)
     options = list(outcome.suggestions)
     draft = _new_draft(
@@ -803,7 +641,7 @@ async def _one_line(update: Update, context: Context, text: str) -> str | int:
         note=parsed.note,
         choices=[[c.agency_id, c.task_id] for c in options],
     )
-    rows = [[_button(draft, f"{c.code} · {c.title}"[:60], "g", i)] for i, c in enumerate(options)]
+    rows = [[_button(draft, texts.candidate_label(c), "g", i)] for i, c in enumerate(options)]
     rows.append(_cancel_row(draft, lang))
     if options:
         message = t(
@@ -844,43 +682,11 @@ async def on_suggestion(update: Update, context: Context) -> str | int:
 # -- /tiendo --------------------------------------------------------------------------------
 
 
-def _progress_lines(context: Context, rows: list[AgencyProgress], *, by: str) -> list[str]:
-    lang = user_lang(context)
-    tz = services(context).settings.timezone
-    out = []
-    for row in rows:
-        who = row.agency_name if by == "agency" else f"{row.task_code} · {row.task_title[:80]}"
-        role = tb(lang, _ROLE_WORDS.get(row.role, "coordinating"))
-        if row.status is None:
-            state = t(lang, "no update yet")
-        else:
-            state = f"{STATUS_ICONS.get(row.status, '')} {t(lang, STATUS_LABELS[row.status])}"
-            if row.percent is not None:
-                state += f" {format_number(row.percent, lang)}%"
-            assert row.updated_at is not None
-            state += " — " + t(
-                lang,
-                "{date} by {author}",
-                date=format_datetime(row.updated_at, lang, tz, "short"),
-                author=row.author_name or "?",
-            )
-        line = f"• <b>{html.escape(who)}</b> ({html.escape(role)}): {state}"
-        if row.overdue and row.due_date is not None:
-            line += " " + t(
-                lang, "⚠️ overdue (due {date})", date=format_date(row.due_date, lang, "short")
-            )
-        out.append(line)
-    return out
-
-
-async def _entitled(context: Context, user_id: int) -> bool:
-    svc = services(context)
-    if svc.settings.is_admin(user_id):
+async def _entitled(update: Update, context: Context, user_id: int) -> bool:
+    if services(context).settings.is_admin(user_id):
         return True
-    async with reading(context) as session:
-        return bool(await member_agencies(session, user_id)) or await is_coordinator(
-            session, user_id
-        )
+    async with unit(context, update) as work:
+        return await PROGRESS.may_view(work)
 
 
 async def show_progress(
@@ -892,7 +698,7 @@ async def show_progress(
     user = update.effective_user
     if user is None:
         return
-    entitled = await _entitled(context, user.id)
+    entitled = await _entitled(update, context, user.id)
     if question is not None and (not entitled or not await _names_something(context, text)):
         from handlers import qa
 
@@ -912,40 +718,37 @@ async def show_progress(
     svc = services(context)
     today = svc.clock.now().astimezone(svc.settings.tz).date()
     query = text.strip()[:200]
-    async with reading(context) as session:
-        if not query:
-            mine = await member_agencies(session, user.id)
-            if not mine:
-                await send_html(
-                    update,
-                    context,
-                    t(lang, "Usage: /tiendo &lt;task or agency&gt;, e.g. /tiendo II.2"),
+    kb, tz = svc.kb, svc.settings.timezone
+    found = resolve(query, texts.all_tasks(kb)) if query else None
+    agencies = find_agency_ids(context, query) if found and not found.matches else []
+    async with unit(context, update) as work:
+        if found is None:
+            mine = await PROGRESS.my_progress(work, today)
+            blocks = [texts.agency_block(lang, tz, kb, a, rows) for a, rows in mine]
+        elif found.matches:
+            blocks = [
+                texts.task_block(
+                    lang, tz, kb, c.task_id, await PROGRESS.task_progress(work, c.task_id, today)
                 )
-                return
+                for c in found.matches[:3]
+            ]
+        elif agencies:
+            rows = await PROGRESS.agency_progress(work, agencies[0], today)
+            blocks = [texts.agency_block(lang, tz, kb, agencies[0], rows)]
+        else:
             blocks = []
-            for agency_id in mine:
-                rows = await agency_progress(session, agency_id, today)
-                blocks.append(_agency_block(context, agency_id, rows))
-            await send_html(update, context, "\n\n".join(blocks))
-            return
-        candidates = _all_tasks(context)
-        found = resolve(query, candidates)
-        if found.matches:
-            blocks = []
-            for cand in found.matches[:3]:
-                rows = await task_progress(session, cand.task_id, today)
-                blocks.append(_task_block(context, cand.task_id, rows))
-            await send_html(update, context, "\n\n".join(blocks))
-            return
-        agencies = find_agency_ids(context, query)
-        if agencies:
-            rows = await agency_progress(session, agencies[0], today)
-            await send_html(update, context, _agency_block(context, agencies[0], rows))
-            return
+    if blocks:
+        await send_html(update, context, "\n\n".join(blocks))
+        return
+    if found is None:  # an officer of no agency (a coordinator) asked for "mine"
+        await send_html(
+            update, context, t(lang, "Usage: /tiendo &lt;task or agency&gt;, e.g. /tiendo II.2")
+        )
+        return
     options = found.suggestions[:4]
     if options:
         buttons = [
-            [InlineKeyboardButton(f"{c.code} · {c.title}"[:60], callback_data=f"pgs:{c.task_id}")]
+            [InlineKeyboardButton(texts.candidate_label(c), callback_data=f"pgs:{c.task_id}")]
             for c in options
         ]
         await send_html(
@@ -972,37 +775,9 @@ async def _names_something(context: Context, text: str) -> bool:
     query = text.strip()[:200]
     if not query:
         return True
-    if resolve(query, _all_tasks(context)).matches:
+    if resolve(query, texts.all_tasks(services(context).kb)).matches:
         return True
     return bool(find_agency_ids(context, query))
-
-
-def _all_tasks(context: Context) -> list[Candidate]:
-    kb = services(context).kb
-    return [
-        Candidate(task.id, short_code(task.ref), task.ref, task.title) for task in kb.tasks.values()
-    ]
-
-
-def _task_block(context: Context, task_id: str, rows: list[AgencyProgress]) -> str:
-    lang = user_lang(context)
-    kb = services(context).kb
-    task = kb.tasks.get(task_id)
-    doc = kb.documents.get(task.document).title if task and task.document in kb.documents else ""
-    head = _task_line(context, task_id)
-    if doc:
-        head += f"\n<i>{html.escape(doc)}</i>"
-    if task and task.deadline:
-        head += "\n" + t(lang, "Deadline: {deadline}", deadline=task.deadline)
-    lines = _progress_lines(context, rows, by="agency") or [t(lang, "No responsible agency.")]
-    return head + "\n" + "\n".join(lines)
-
-
-def _agency_block(context: Context, agency_id: str, rows: list[AgencyProgress]) -> str:
-    lang = user_lang(context)
-    head = t(lang, "<b>Progress of {agency}</b>", agency=agency_name(context, agency_id))
-    lines = _progress_lines(context, rows, by="task") or [t(lang, "No tasks.")]
-    return head + "\n" + "\n".join(lines)
 
 
 async def cmd_progress(update: Update, context: Context) -> None:
@@ -1042,15 +817,6 @@ async def on_progress_button(update: Update, context: Context) -> None:
     await show_progress(update, context, task_id)
 
 
-async def on_not_text(update: Update, context: Context) -> None:
-    """A sticker or photo mid-flow: the step stays, the draft is kept."""
-    await send_html(
-        update,
-        context,
-        t(user_lang(context), "Please answer the question above with text, or /huy to stop."),
-    )
-
-
 async def on_finished_flow_button(update: Update, context: Context) -> None:
     query = update.callback_query
     lang = user_lang(context)
@@ -1064,71 +830,78 @@ async def on_finished_flow_button(update: Update, context: Context) -> None:
 # -- wiring -------------------------------------------------------------------------------------
 
 
-def conversation(persistent: bool) -> ConversationHandler:  # type: ignore[type-arg]
-    cancel = [
-        CommandHandler(["huy", "cancel"], on_cancel),
-        CallbackQueryHandler(on_cancel_button, pattern=r"^pg:[0-9a-f]+:x:"),
-    ]
-    text = filters.TEXT & ~filters.COMMAND
-    # Buttons are tracked per user and chat (the nonce ties them to one flow), not per
-    # message: PTB's warning about per_message=False is expected here.
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*per_message.*", category=PTBUserWarning)
-        return _conversation(persistent, cancel, text)
+def _step(
+    name: str,
+    on_button: Callable[[Update, Context], Awaitable[Transition | None]],
+    on_text: Callable[[Update, Context], Awaitable[Transition | None]] | None = None,
+) -> Step:
+    """A row of the form: what a press and what typed text does at step ``name`` (a
+    handler returning ``None`` keeps the step open). Buttons are checked by the
+    handlers themselves (nonce, action), the draft too (``_lost``)."""
+
+    def stay_on(
+        handler: Callable[[Update, Context], Awaitable[Transition | None]],
+    ) -> Callable[[Turn, Any], Awaitable[Transition]]:
+        async def run(turn: Turn, _input: Any) -> Transition:
+            target = await handler(turn.update, turn.context)
+            return name if target is None else target
+
+        return run
+
+    return Step(
+        name,
+        buttons=BUTTON,
+        on_button=stay_on(on_button),
+        on_text=stay_on(on_text) if on_text is not None else None,
+        guarded=False,
+    )
 
 
-def _conversation(persistent: bool, cancel: list[Any], text: Any) -> ConversationHandler:  # type: ignore[type-arg]
-    return ConversationHandler(
-        entry_points=[
+async def on_confirm_button(update: Update, context: Context) -> str | int:
+    """At the last step: a suggested task (the one-line form) or ✔ Save."""
+    pressed = _pressed(update, context)
+    if pressed is not None and pressed[0] == "g":
+        return await on_suggestion(update, context)
+    return await on_confirm(update, context)
+
+
+#: Every button of the flow reads ``pg:<nonce>:<action>:<value>``; each step checks the
+#: nonce and the action itself, so an old or forged button is refused with a word.
+BUTTON = r"^pg:"
+
+#: /capnhat, declared: one row per step (what a press does, what typed text does).
+FORM = Form(
+    name="capnhat",
+    draft_key=DRAFT,
+    prefix="pg",
+    cancel_text=N_("Cancelled. Nothing was saved."),
+    use_buttons_text=N_("Please use the buttons above, or send /huy to cancel."),
+    steps=[
+        _step(AGENCY, on_agency),
+        _step(TASK, on_task_button, on_task_text),
+        _step(STATUS, on_status, on_status_text),
+        _step(PERCENT, on_percent_button, on_percent_text),
+        _step(NOTE, on_note_button, on_note_text),
+        _step(CONFIRM, on_confirm_button, on_unexpected_text),
+    ],
+)
+
+
+def conversation(persistent: bool) -> ConversationHandler[Any]:
+    cancel = r"^pg:[0-9a-f]+:x:"  # the flow's ✖ (its nonce is checked by on_cancel_button)
+    return FORM.handler(
+        [
             CommandHandler(["capnhat", "update"], cmd_update),
             CallbackQueryHandler(on_fix_button, pattern=r"^pgfix:"),
             # the status buttons of a flow opened from a reminder, and its ✖
             CallbackQueryHandler(on_status, pattern=r"^pg:[0-9a-f]+:r:"),
-            CallbackQueryHandler(on_cancel_button, pattern=r"^pg:[0-9a-f]+:x:"),
+            CallbackQueryHandler(on_cancel_button, pattern=cancel),
         ],
-        states={
-            AGENCY: [*cancel, CallbackQueryHandler(on_agency, pattern=r"^pg:")],
-            TASK: [
-                *cancel,
-                CallbackQueryHandler(on_task_button, pattern=r"^pg:"),
-                MessageHandler(text, on_task_text),
-            ],
-            STATUS: [
-                *cancel,
-                CallbackQueryHandler(on_status, pattern=r"^pg:"),
-                MessageHandler(text, on_status_text),
-            ],
-            PERCENT: [
-                *cancel,
-                CallbackQueryHandler(on_percent_button, pattern=r"^pg:"),
-                MessageHandler(text, on_percent_text),
-            ],
-            NOTE: [
-                *cancel,
-                CallbackQueryHandler(on_note_button, pattern=r"^pg:"),
-                MessageHandler(text, on_note_text),
-            ],
-            CONFIRM: [
-                *cancel,
-                CallbackQueryHandler(on_suggestion, pattern=r"^pg:[0-9a-f]+:g:"),
-                CallbackQueryHandler(on_confirm, pattern=r"^pg:"),
-                MessageHandler(text, on_unexpected_text),
-            ],
-        },
-        fallbacks=[
-            *cancel,
-            CommandHandler(["capnhat", "update"], cmd_update),
-            MessageHandler(
-                filters.ChatType.PRIVATE
-                & ~filters.TEXT
-                & ~filters.COMMAND
-                & ~filters.StatusUpdate.ALL,
-                on_not_text,
-            ),
-        ],
-        name="capnhat",
         persistent=persistent,
-        allow_reentry=True,
+        extra={
+            step.name: [CallbackQueryHandler(on_cancel_button, pattern=cancel)]
+            for step in FORM.steps
+        },
     )
 
 
@@ -1140,7 +913,7 @@ COMMANDS = [
 
 
 def register(application: BotApplication) -> None:
-    application.services.extras[PROGRESS_ENTRY_KEY] = start_update_for_task
+    application.services.progress_entry = start_update_for_task
     persistent = application.persistence is not None
     application.add_handler(conversation(persistent))
     application.add_handler(CommandHandler(["tiendo", "progress"], cmd_progress))

@@ -740,10 +740,8 @@ async def _start_purging(application: BotApplication) -> None:
 def register(application: BotApplication) -> None:
     """Add the volunteer handlers (see ``bot/app.py`` for where areas plug in)."""
     application.services.startup.append(_start_purging)
-    # The weekly digest's "registrations per campaign" (scheduler.digest.RegistrationsHook);
-    # extras TEMPORARILY, until handlers/reminders reads the typed attribute.
+    # The weekly digest's "registrations per campaign" (bot.context.RegistrationsHook).
     application.services.digest_registrations = registrations_for_digest
-    application.services.extras["digest.registrations"] = registrations_for_digest
     persistent = application.persistence is not None
     application.add_handler(registration_conversation(persistent))
     private = filters.ChatType.PRIVATE

@@ -19,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.engine import SessionFactory, read_session, write_session
 from bot.db.models import Agency, AuditLog, Task, TaskAgency, User
 from bot.db.models_scheduler import Absence, DeadlineOverride, OutboxMessage, Reminder
+from bot.progress import queries
 from bot.progress.refs import matches_code, short_code
-from scheduler import store
 from scheduler.outbox import Outgoing, enqueue, insert_ignore
 from scheduler.rules import RuleConfig
 from scheduler.texts import reminder_text
@@ -108,7 +108,9 @@ async def set_away(sf: SessionFactory, user_id: int, until: dt.date, now: dt.dat
     False if they are neither: nobody else gets reminders or digests to pause.
     """
     async with write_session(sf) as s:
-        if not await store.user_agencies(s, user_id) and not await store.coordinators(s, user_id):
+        if not await queries.user_agencies(s, user_id) and not await queries.coordinators(
+            s, user_id
+        ):
             return False
         await s.execute(
             insert_ignore(s, Absence).values(user_id=user_id, away_until=until, set_at=now)
@@ -239,9 +241,9 @@ async def _render_again(
         )
     ).scalar_one_or_none()
     override = await s.get(DeadlineOverride, (task.id, agency.id))
-    recurrence, period_end = store.parsed_deadline(task.deadline_kind, task.deadline_text)
+    recurrence, period_end = queries.parsed_deadline(task.deadline_kind, task.deadline_text)
     due = override.due_date if override else (task.due_date or period_end)
-    info = store.TaskInfo(
+    info = queries.TaskInfo(
         task.id,
         task.document,
         task.ref,
@@ -259,7 +261,7 @@ async def _render_again(
         due_date=reminder.due_date,
         deadline=due,
         task=info,
-        agency=store.AgencyInfo(agency.id, agency.name, agency.level, agency.place),
+        agency=queries.AgencyInfo(agency.id, agency.name, agency.level, agency.place),
         role=role or "coordinate",
         doc_label=labels.get(task.document, task.document),
     )
@@ -316,13 +318,13 @@ async def set_deadline(
 ) -> DeadlineChange:
     """Set (or with ``due`` None, clear) a task's date for the agencies of the user's scope."""
     async with write_session(sf) as s:
-        coordinators = await store.coordinators(s, user_id)
+        coordinators = await queries.coordinators(s, user_id)
         if not coordinators and not is_admin:
             return DeadlineChange("not_coordinator")
         task = await s.get(Task, task_id)
         if task is None or task.archived:
             return DeadlineChange("no_task")
-        agencies = await store.load_agencies(s)
+        agencies = await queries.load_agencies(s)
         links = (
             await s.execute(select(TaskAgency.agency_id).where(TaskAgency.task_id == task_id))
         ).all()
@@ -360,3 +362,46 @@ async def set_deadline(
             )
         )
         return DeadlineChange("ok", task_id, [agencies[a].name for a in scope])
+
+
+class ReminderActions:
+    """The actions above bound to the bot's database, calendar and rules: what the chat
+    handlers call (one unit of work per call)."""
+
+    def __init__(
+        self,
+        sf: SessionFactory,
+        calendar: WorkCalendar,
+        rules: RuleConfig,
+        doc_labels: Mapping[str, str] | None = None,
+    ) -> None:
+        self.sf = sf
+        self.calendar = calendar
+        self.rules = rules
+        self.doc_labels = doc_labels or {}
+
+    async def set_away(self, user_id: int, until: dt.date, now: dt.datetime) -> bool:
+        return await set_away(self.sf, user_id, until, now)
+
+    async def clear_away(self, user_id: int) -> bool:
+        return await clear_away(self.sf, user_id)
+
+    async def acknowledge(self, reminder_id: int, user_id: int, now: dt.datetime) -> Press:
+        return await acknowledge(self.sf, reminder_id, user_id, now)
+
+    async def snooze(self, reminder_id: int, user_id: int, now: dt.datetime) -> Press:
+        return await snooze(
+            self.sf, reminder_id, user_id, now, self.calendar, self.rules, self.doc_labels
+        )
+
+    async def reminder_task(self, reminder_id: int, user_id: int) -> str | None:
+        return await reminder_task(self.sf, reminder_id, user_id)
+
+    async def find_task(self, token: str) -> list[tuple[str, str, str, str]]:
+        return await find_task(self.sf, token)
+
+    async def set_deadline(
+        self, user_id: int, task_id: str, due: dt.date | None, now: dt.datetime, **kw: bool
+    ) -> DeadlineChange:
+        """See :func:`set_deadline` (``is_admin``: the user is an admin)."""
+        return await set_deadline(self.sf, user_id, task_id, due, now, **kw)

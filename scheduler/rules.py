@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from bot.progress.queries import Assignment
 from scheduler.workdays import WorkCalendar
 
 RULE_OVERDUE = "overdue"
@@ -50,24 +51,6 @@ class RuleConfig:
     recurring_grace_days: int = 14
     recent_update_days: int = 30
     snooze_hours: int = 24
-
-
-@dataclass(slots=True)
-class Assignment:
-    """One agency's responsibility for one task, with what the scan knows about it.
-
-    ``kind`` is the task's deadline kind after overrides: a coordinator's date turns
-    any task into ``"date"`` with ``due`` set.
-    """
-
-    task_id: str
-    agency_id: str
-    role: str  # "lead" | "coordinate"
-    kind: str  # "date" | "period" | "recurring" | "conditional" | "none"
-    due: dt.date | None = None
-    recurrence: str | None = None  # "yearly" | "ongoing" for kind "recurring"
-    done: bool = False
-    last_update: dt.datetime | None = None
 
 
 @dataclass(frozen=True)

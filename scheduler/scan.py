@@ -14,14 +14,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.db.engine import SessionFactory, read_session, write_session
-from bot.db.models_scheduler import Reminder
-from bot.progress.status import Progress, current_statuses, is_done
-from scheduler import store
+from bot.db.models_scheduler import ChatState, Reminder
+from bot.progress import queries
+from bot.progress.queries import Snapshot, assignments, read_snapshot
 from scheduler.outbox import Outgoing, enqueue, insert_ignore
-from scheduler.rules import RULE_OVERDUE, Assignment, DueReminder, RuleConfig, due_reminder
+from scheduler.rules import RULE_OVERDUE, DueReminder, RuleConfig, due_reminder
 from scheduler.texts import reminder_buttons, reminder_text
 from scheduler.workdays import WorkCalendar, default_calendar
 
@@ -36,52 +37,9 @@ class ScanResult:
     keys: list[tuple[str, str, str, dt.date]] = field(default_factory=list)
 
 
-@dataclass
-class Snapshot:
-    """Everything a scan reads, in one read transaction."""
-
-    tasks: dict[str, store.TaskInfo]
-    agencies: dict[str, store.AgencyInfo]
-    links: list[tuple[str, str, str]]
-    overrides: dict[tuple[str, str], dt.date]
-    progress: dict[tuple[str, str], Progress]
-
-
-async def read_snapshot(session_factory: SessionFactory) -> Snapshot:
-    async with read_session(session_factory) as s:
-        return Snapshot(
-            tasks=await store.load_tasks(s),
-            agencies=await store.load_agencies(s),
-            links=await store.load_task_agencies(s),
-            overrides=await store.load_overrides(s),
-            progress=await current_statuses(s),
-        )
-
-
-def assignments(snap: Snapshot) -> list[Assignment]:
-    out = []
-    for task_id, agency_id, role in snap.links:
-        task = snap.tasks.get(task_id)
-        if task is None or agency_id not in snap.agencies:
-            continue
-        override = snap.overrides.get((task_id, agency_id))
-        progress = snap.progress.get((task_id, agency_id))
-        kind, due = task.kind, task.due
-        if override is not None:
-            kind, due = "date", override
-        out.append(
-            Assignment(
-                task_id=task_id,
-                agency_id=agency_id,
-                role=role,
-                kind=kind,
-                due=due,
-                recurrence=task.recurrence,
-                done=is_done(progress),
-                last_update=progress.last_update if progress else None,
-            )
-        )
-    return out
+async def inactive_chat_ids(session: AsyncSession) -> set[int]:
+    rows = await session.execute(select(ChatState.chat_id).where(ChatState.inactive.is_(True)))
+    return {r[0] for r in rows}
 
 
 class ReminderScanner:
@@ -121,11 +79,11 @@ class ReminderScanner:
             return result
         today = now.astimezone(self.calendar.tz).date()
         async with read_session(self.session_factory) as s:
-            members = await store.agency_members(s, {r.agency_id for r in fresh})
-            away = await store.away_user_ids(s, today)
-            inactive = await store.inactive_chat_ids(s)
+            members = await queries.agency_members(s, {r.agency_id for r in fresh})
+            away = await queries.away_user_ids(s, today)
+            inactive = await inactive_chat_ids(s)
             coordinators = (
-                await store.coordinators(s) if any(r.rule == RULE_OVERDUE for r in fresh) else []
+                await queries.coordinators(s) if any(r.rule == RULE_OVERDUE for r in fresh) else []
             )
         for r in fresh:
             queued = await self._claim(r, snap, now, today, members, away | inactive, coordinators)
@@ -152,9 +110,9 @@ class ReminderScanner:
         snap: Snapshot,
         now: dt.datetime,
         today: dt.date,
-        members: dict[str, list[store.Person]],
+        members: dict[str, list[queries.Person]],
         skip: set[int],
-        coordinators: list[store.Coordinator],
+        coordinators: list[queries.Coordinator],
     ) -> int | None:
         """Claim ``r`` and queue its messages in one transaction; None if already claimed."""
         task = snap.tasks[r.task_id]

@@ -15,25 +15,18 @@ from dataclasses import dataclass, field
 
 from bot.clock import Clock
 from bot.db.engine import Database, read_session, write_session
-from bot.db.models import User
 from bot.db.models_scheduler import DigestRun
-from bot.i18n import t, tn
-from scheduler import store
-from scheduler.chart import ChartRenderer
+from bot.digest.build import DigestInputs
+from bot.digest.chart import ChartRenderer
+from bot.digest.service import DigestService, RegistrationsHook
+from bot.progress import queries
+from bot.progress.queries import away_user_ids
+from scheduler.actions import ReminderActions
 from scheduler.delivery import Deliverer, DeliveryReport, FloodLimiter, Sender, mark_chat
-from scheduler.digest import (
-    Digest,
-    DigestInputs,
-    RegistrationsHook,
-    build_digest,
-    read_inputs,
-    render_digest,
-    week_start,
-)
 from scheduler.leader import LeaderLock
 from scheduler.outbox import Outgoing, enqueue, insert_ignore
 from scheduler.rules import RuleConfig
-from scheduler.scan import ReminderScanner, ScanResult, read_snapshot
+from scheduler.scan import ReminderScanner, ScanResult, inactive_chat_ids
 from scheduler.workdays import WorkCalendar, default_calendar
 
 log = logging.getLogger(__name__)
@@ -52,26 +45,6 @@ class TickReport:
     scan: ScanResult | None = None
     digests: int = 0
     delivery: DeliveryReport = field(default_factory=DeliveryReport)
-
-
-def scope_label(
-    lang: str, coordinator: store.Coordinator, agencies: Mapping[str, store.AgencyInfo]
-) -> str:
-    parts = []
-    for scope in coordinator.scopes:
-        if scope.all:
-            return t(lang, "all agencies")
-        if scope.level:
-            parts.append(
-                t(lang, "level {level}", level=scope.level)
-                + (f" ({scope.place})" if scope.place else "")
-            )
-        names = sorted(agencies[a].name for a in scope.agencies if a in agencies)
-        if len(names) > 3:
-            parts.append(tn(lang, "{n} agency", "{n} agencies", len(names)))
-        else:
-            parts.extend(names)
-    return ", ".join(parts) or t(lang, "your scope")
 
 
 class SchedulerService:
@@ -110,7 +83,20 @@ class SchedulerService:
             db.session_factory, sender, clock, limiter=limiter, calendar=self.calendar
         )
         self.leader = LeaderLock(db.engine)
-        self.charts = charts or ChartRenderer()
+        #: what officers and coordinators do to reminders (/vang, buttons, /hanchot)
+        self.actions = ReminderActions(
+            db.session_factory, self.calendar, self.rules, self.doc_labels
+        )
+        #: the digest itself (what it reads, computes and says); this object says when
+        self.digests = DigestService(
+            db,
+            clock,
+            calendar=self.calendar,
+            registrations=registrations,
+            admin_ids=self.admin_ids,
+            charts=charts or ChartRenderer(),
+            chart=self.digest_config.chart,
+        )
         #: chats that blocked the bot, refreshed each tick (see ``reactivate``)
         self.inactive_chats: set[int] = set()
 
@@ -125,7 +111,7 @@ class SchedulerService:
         report.digests = await self.send_weekly_digests()
         report.delivery = await self.deliverer.drain()
         async with read_session(self.db.session_factory) as s:
-            self.inactive_chats = await store.inactive_chat_ids(s)
+            self.inactive_chats = await inactive_chat_ids(s)
         return report
 
     async def reactivate(self, chat_id: int) -> bool:
@@ -142,8 +128,12 @@ class SchedulerService:
             return DeliveryReport()
         return await self.deliverer.drain()
 
+    @property
+    def charts(self) -> ChartRenderer:
+        return self.digests.charts
+
     async def close(self) -> None:
-        self.charts.close()
+        self.digests.close()
         await self.leader.release()
 
     # -- digest -------------------------------------------------------------------------
@@ -165,67 +155,6 @@ class SchedulerService:
                 return nominal
         return None
 
-    async def digest_inputs(self) -> DigestInputs:
-        """What every digest of this moment reads (read once for all coordinators)."""
-        today = self.clock.now().astimezone(self.calendar.tz).date()
-        snap = await read_snapshot(self.db.session_factory)
-        async with read_session(self.db.session_factory) as s:
-            since = self.calendar.at(week_start(today), dt.time(0))
-            return await read_inputs(s, snap, since, today)
-
-    async def digest_for(
-        self,
-        coordinator: store.Coordinator,
-        lang: str | None = None,
-        inputs: DigestInputs | None = None,
-    ) -> tuple[Digest, str, bytes | None]:
-        """The digest of one coordinator's scope now: data, message text, chart PNG."""
-        lang = lang or coordinator.lang
-        now = self.clock.now()
-        inputs = inputs or await self.digest_inputs()
-        snap = inputs.snapshot
-        digest = build_digest(inputs, coordinator.covers, now, self.calendar)
-        if self.registrations is not None:
-            scope_ids = frozenset(
-                a for a, info in snap.agencies.items() if coordinator.covers(info)
-            )
-            try:
-                async with read_session(self.db.session_factory) as s:
-                    digest.registrations = list(await self.registrations(s, scope_ids, now))
-            except Exception:
-                log.exception("registrations hook failed; digest sent without it")
-        label = scope_label(lang, coordinator, snap.agencies)
-        text = render_digest(lang, digest, label)
-        if coordinator.user_id in self.admin_ids:
-            text += await self._curation_section(lang, now)
-        chart = None
-        if self.digest_config.chart and digest.by_group:
-            try:
-                chart = await self.charts.render(
-                    lang, digest.by_group, t(lang, "Task status: {scope}", scope=label)
-                )
-            except Exception:
-                log.exception("drawing the digest chart failed; the digest goes without it")
-        return digest, text, chart
-
-    async def _curation_section(self, lang: str, now: dt.datetime) -> str:
-        """Admins' part: questions asked, share answered, top unanswered (curation area)."""
-        try:
-            from bot.curation.figures import admin_figures, figures_text
-
-            async with read_session(self.db.session_factory) as s:
-                figures = await admin_figures(s, now=now)
-            return "\n\n" + figures_text(figures, lang)
-        except Exception:
-            log.exception("curation figures failed; admin digest sent without them")
-            return ""
-
-    async def admin(self, user_id: int) -> store.Coordinator:
-        """An admin as a coordinator of every agency, in their language."""
-        async with read_session(self.db.session_factory) as s:
-            user = await s.get(User, user_id)
-        return store.Coordinator(user_id, user.language if user else "vi", (store.Scope(all=True),))
-
     async def send_weekly_digests(self) -> int:
         now = self.clock.now()
         period = self.digest_period(now)
@@ -233,10 +162,10 @@ class SchedulerService:
             return 0
         async with read_session(self.db.session_factory) as s:
             coordinators = [
-                c for c in await store.coordinators(s) if c.user_id not in self.admin_ids
+                c for c in await queries.coordinators(s) if c.user_id not in self.admin_ids
             ]
-            away = await store.away_user_ids(s, now.astimezone(self.calendar.tz).date())
-            inactive = await store.inactive_chat_ids(s)
+            away = await away_user_ids(s, now.astimezone(self.calendar.tz).date())
+            inactive = await inactive_chat_ids(s)
             done = {
                 r[0]
                 for r in await s.execute(
@@ -245,14 +174,14 @@ class SchedulerService:
                     .where(DigestRun.period == period.isoformat())
                 )
             }
-        coordinators += [await self.admin(user_id) for user_id in sorted(self.admin_ids)]
+        coordinators += [await self.digests.admin(user_id) for user_id in sorted(self.admin_ids)]
         sent = 0
         inputs: DigestInputs | None = None
         for c in coordinators:
             if c.user_id in done or c.user_id in away or c.user_id in inactive:
                 continue
-            inputs = inputs or await self.digest_inputs()
-            _digest, text, chart = await self.digest_for(c, inputs=inputs)
+            inputs = inputs or await self.digests.digest_inputs()
+            _digest, text, chart = await self.digests.digest_for(c, inputs=inputs)
             async with write_session(self.db.session_factory) as s:
                 claimed = (
                     await s.execute(

@@ -7,8 +7,8 @@ import html
 from typing import Any
 
 from bot.i18n import N_, format_date, t, tb, tn
+from bot.progress.queries import AgencyInfo, TaskInfo
 from scheduler.rules import RULE_CHECKIN, RULE_OVERDUE, RULE_YEARLY
-from scheduler.store import AgencyInfo, TaskInfo
 
 #: Callback-data prefix of the reminder buttons: rem:<action>:<reminder id>
 CALLBACK_PREFIX = "rem"

@@ -11,19 +11,32 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import audit
-from bot.access import AccessDenied, NotFound, ensure_user, member_agencies, require_member
+from bot.access import (
+    AccessDenied,
+    NotFound,
+    ensure_user,
+    is_coordinator,
+    member_agencies,
+    require_member,
+)
 from bot.clock import Clock
 from bot.db.models import NOTE_MAX_CHARS, ProgressUpdate, Status, Task, TaskAgency
 from bot.progress.parse import ParseError, check_note, parse_one_line
 from bot.progress.refs import Candidate, resolve, short_code
+from bot.progress.status import AgencyProgress, agency_progress, task_progress
+from bot.session import Work
 
 CORRECTION_WINDOW = dt.timedelta(hours=24)
+
+#: A saved update as the service returns it (an append-only row; corrections link back).
+SavedUpdate = ProgressUpdate
 
 
 async def agency_tasks(session: AsyncSession, agency_id: str) -> list[Candidate]:
@@ -133,6 +146,32 @@ async def is_superseded(session: AsyncSession, update_id: int) -> bool:
     return found is not None
 
 
+async def _within_window(session: AsyncSession, clock: Clock, row: ProgressUpdate) -> bool:
+    """The one correction-window rule: 24 hours from the original update of the chain."""
+    root = await _root(session, row)
+    return clock.now() - root.created_at <= CORRECTION_WINDOW
+
+
+async def correctable(
+    session: AsyncSession, clock: Clock, *, user_id: int, update_id: int
+) -> ProgressUpdate:
+    """The update ``user_id`` may correct now; else NotFound or AccessDenied with the reason
+    (not_author, not_member, not_responsible, too_late, already_corrected)."""
+    old = await session.get(ProgressUpdate, update_id)
+    if old is None:
+        raise NotFound(str(update_id))
+    if old.author_id != user_id:
+        raise AccessDenied("not_author")
+    await require_member(session, user_id, old.agency_id)
+    if not await responsible(session, old.task_id, old.agency_id):
+        raise AccessDenied("not_responsible")
+    if not await _within_window(session, clock, old):
+        raise AccessDenied("too_late")
+    if await is_superseded(session, old.id):
+        raise AccessDenied("already_corrected")
+    return old
+
+
 async def correct_update(
     session: AsyncSession,
     clock: Clock,
@@ -144,20 +183,8 @@ async def correct_update(
     note: str = "",
 ) -> ProgressUpdate:
     value, note = _check_values(status, percent, note)
-    old = await session.get(ProgressUpdate, update_id)
-    if old is None:
-        raise NotFound(str(update_id))
-    if old.author_id != user_id:
-        raise AccessDenied("not_author")
-    await require_member(session, user_id, old.agency_id)
-    if not await responsible(session, old.task_id, old.agency_id):
-        raise AccessDenied("not_responsible")
-    root = await _root(session, old)
+    old = await correctable(session, clock, user_id=user_id, update_id=update_id)
     now = clock.now()
-    if now - root.created_at > CORRECTION_WINDOW:
-        raise AccessDenied("too_late")
-    if await is_superseded(session, old.id):
-        raise AccessDenied("already_corrected")
     row = ProgressUpdate(
         task_id=old.task_id,
         agency_id=old.agency_id,
@@ -203,10 +230,7 @@ async def last_correctable(
         .limit(20)
     )
     for row in rows.all():
-        if await is_superseded(session, row.id):
-            continue
-        root = await _root(session, row)
-        if clock.now() - root.created_at <= CORRECTION_WINDOW:
+        if not await is_superseded(session, row.id) and await _within_window(session, clock, row):
             return row
     return None
 
@@ -214,8 +238,12 @@ async def last_correctable(
 __all__ = [
     "CORRECTION_WINDOW",
     "NOTE_MAX_CHARS",
+    "PROGRESS",
+    "ProgressService",
+    "SavedUpdate",
     "agency_tasks",
     "correct_update",
+    "correctable",
     "last_correctable",
     "post_one_line",
     "record_update",
@@ -268,3 +296,109 @@ async def post_one_line(
         note=parsed.note,
     )
     return OneLineOutcome("saved", update=row, task=task)
+
+
+# -- the feature's service: what the handlers call inside the core's unit of work ----------
+
+
+@dataclass(frozen=True)
+class ReminderEntry:
+    """Where an officer lands from a reminder's "Update progress" button."""
+
+    agency_id: str
+    task_id: str
+    code: str
+
+
+class ProgressService:
+    """Progress for the chat: who may post on what, the writes, where tasks stand.
+
+    Every method runs inside the unit of work the handler opened with
+    :func:`bot.session.unit` (a write unit for the writes: the acting user's row is
+    ensured there) and acts for ``work.actor_id``.
+    """
+
+    # -- who may post on what
+
+    async def agencies_of(self, work: Work) -> list[str]:
+        return await member_agencies(work.session, _actor(work))
+
+    async def tasks_of(self, work: Work, agency_id: str) -> list[Candidate]:
+        return await agency_tasks(work.session, agency_id)
+
+    async def may_view(self, work: Work) -> bool:
+        """Officers of an agency and coordinators see progress (admins are checked by the
+        caller, from the settings)."""
+        user_id = _actor(work)
+        return bool(await member_agencies(work.session, user_id)) or await is_coordinator(
+            work.session, user_id
+        )
+
+    async def open_correction(self, work: Work, update_id: int) -> ProgressUpdate:
+        """The update to correct, checked now (the same checks as the write itself)."""
+        return await correctable(
+            work.session, work.clock, user_id=_actor(work), update_id=update_id
+        )
+
+    async def reminder_entry(self, work: Work, task_id: str) -> ReminderEntry:
+        """The user's first agency responsible for ``task_id``; AccessDenied if none."""
+        s = work.session
+        mine = await member_agencies(s, _actor(work))
+        agencies = [a for a in mine if await responsible(s, task_id, a)]
+        task = await s.get(Task, task_id)
+        if not agencies or task is None:
+            raise AccessDenied("not_responsible" if mine else "not_member")
+        return ReminderEntry(agencies[0], task_id, short_code(task.ref))
+
+    # -- writes (in a write unit)
+
+    async def record(
+        self, work: Work, *, agency_id: str, task_id: str, **values: Any
+    ) -> ProgressUpdate:
+        """A new update (``status``, ``percent``, ``note``: see :func:`record_update`)."""
+        return await record_update(
+            work.session,
+            work.clock,
+            user_id=_actor(work),
+            agency_id=agency_id,
+            task_id=task_id,
+            **values,
+        )
+
+    async def correct(self, work: Work, *, update_id: int, **values: Any) -> ProgressUpdate:
+        """A correction of ``update_id`` (same values as :meth:`record`)."""
+        return await correct_update(
+            work.session, work.clock, user_id=_actor(work), update_id=update_id, **values
+        )
+
+    async def post_one_line(self, work: Work, text: str) -> OneLineOutcome:
+        return await post_one_line(work.session, work.clock, user_id=_actor(work), text=text)
+
+    # -- where tasks stand (/tiendo)
+
+    async def task_progress(self, work: Work, task_id: str, today: dt.date) -> list[AgencyProgress]:
+        return await task_progress(work.session, task_id, today)
+
+    async def agency_progress(
+        self, work: Work, agency_id: str, today: dt.date
+    ) -> list[AgencyProgress]:
+        return await agency_progress(work.session, agency_id, today)
+
+    async def my_progress(
+        self, work: Work, today: dt.date
+    ) -> list[tuple[str, list[AgencyProgress]]]:
+        """Each of the user's agencies with its tasks' progress (empty: not an officer)."""
+        return [
+            (agency_id, await agency_progress(work.session, agency_id, today))
+            for agency_id in await member_agencies(work.session, _actor(work))
+        ]
+
+
+def _actor(work: Work) -> int:
+    if work.actor_id is None:
+        raise AccessDenied("no_user")
+    return work.actor_id
+
+
+#: the feature's one service object (it holds no state)
+PROGRESS = ProgressService()

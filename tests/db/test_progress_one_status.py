@@ -11,13 +11,13 @@ import datetime as dt
 
 from bot.clock import VN_TZ, ManualClock
 from bot.db.engine import Database, read_session, write_session
+from bot.digest.chart import ChartRenderer
+from bot.digest.export import export_rows
+from bot.progress import queries
+from bot.progress.queries import read_snapshot
 from bot.progress.service import correct_update, record_update
 from bot.progress.status import task_progress
-from scheduler import store
-from scheduler.chart import ChartRenderer
 from scheduler.delivery import QueuedMessage
-from scheduler.export import export_rows
-from scheduler.scan import read_snapshot
 from scheduler.service import SchedulerService
 from tests.scheduler.factories import add_agency, add_coordinator, add_officer, add_task
 
@@ -65,8 +65,8 @@ async def test_a_corrected_update_counts_once_everywhere(database: Database) -> 
     # the digest: one update this week, the task counted as done
     svc = SchedulerService(database, NoSender(), clock, charts=ChartRenderer(in_process=True))
     async with read_session(sf) as s:
-        [coordinator] = await store.coordinators(s)
-    digest, text, _chart = await svc.digest_for(coordinator)
+        [coordinator] = await queries.coordinators(s)
+    digest, text, _chart = await svc.digests.digest_for(coordinator)
     assert digest.updates_count == 1
     assert [i.task_id for i in digest.updates] == ["t1"]
     assert "Cập nhật trong tuần: 1" in text

@@ -13,11 +13,11 @@ from bot import access
 from bot.clock import VN_TZ, ManualClock
 from bot.db.engine import Database, read_session, write_session
 from bot.db.models import Agency
+from bot.digest.export import export_rows
+from bot.progress import queries
+from bot.progress.queries import read_snapshot
 from bot.scope import Scope
-from scheduler import store
 from scheduler.actions import set_deadline
-from scheduler.export import export_rows
-from scheduler.scan import read_snapshot
 from scheduler.service import SchedulerService
 from tests.scheduler.factories import add_officer, add_task, add_update
 
@@ -65,14 +65,14 @@ async def test_place_typed_in_lower_case_covers_the_agency_everywhere(database: 
     async with read_session(sf) as s:
         assert await access.can_manage_agency(s, Admins(), COORDINATOR, "syt_lc")
         assert not await access.can_manage_agency(s, Admins(), COORDINATOR, "syt_db")
-        [coordinator] = await store.coordinators(s)
+        [coordinator] = await queries.coordinators(s)
         snap = await read_snapshot(sf)
         rows = await export_rows(s, snap, coordinator.covers, VN_TZ)
     assert [r[0] for r in rows.tasks] == ["t1"]  # the export
     assert len(rows.updates) == 1
     svc = SchedulerService(database, NoSender(), ManualClock(NOW))
     try:
-        digest, _text, _chart = await svc.digest_for(coordinator)
+        digest, _text, _chart = await svc.digests.digest_for(coordinator)
     finally:
         svc.charts.close()
     assert (digest.agencies, digest.tasks) == (1, 1)  # the digest

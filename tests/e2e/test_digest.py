@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from bot.clock import VN_TZ, ManualClock
 from bot.db.engine import Database
-from handlers.reminders import scheduler_service
+from scheduler.jobs import scheduler_service
 from tests.harness import BotHarness
 from tests.scheduler.factories import (
     add_agency,

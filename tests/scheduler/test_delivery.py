@@ -21,7 +21,7 @@ from bot.clock import VN_TZ, ManualClock
 from bot.db.engine import Database, connect, write_session
 from bot.db.models_scheduler import ChatState, OutboxMessage
 from emulator import Emulator
-from handlers.reminders import TelegramSender
+from handlers.sender import TelegramSender
 from scheduler.delivery import (
     MAX_UNSTORED,
     RETRY_FOR,

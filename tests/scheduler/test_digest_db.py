@@ -12,11 +12,11 @@ from sqlalchemy import select
 from bot.clock import VN_TZ, ManualClock
 from bot.db.engine import Database, read_session, write_session
 from bot.db.models_scheduler import Absence, OutboxMessage
-from scheduler import store
-from scheduler.chart import ChartRenderer
+from bot.digest.chart import ChartRenderer
+from bot.digest.export import export_rows, to_csv, to_xlsx
+from bot.progress import queries
+from bot.progress.queries import read_snapshot
 from scheduler.delivery import QueuedMessage
-from scheduler.export import export_rows, to_csv, to_xlsx
-from scheduler.scan import read_snapshot
 from scheduler.service import SchedulerService
 from tests.scheduler.factories import (
     add_agency,
@@ -67,9 +67,9 @@ async def test_digest_counts(database: Database) -> None:
     clock = ManualClock(at(D(2027, 6, 16), 10))  # Wednesday
     svc = SchedulerService(database, NoSender(), clock)  # charts drawn in a helper process
     async with read_session(database.session_factory) as s:
-        [coordinator] = await store.coordinators(s)
+        [coordinator] = await queries.coordinators(s)
     try:
-        digest, text, chart = await svc.digest_for(coordinator)
+        digest, text, chart = await svc.digests.digest_for(coordinator)
     finally:
         svc.charts.close()
     assert (digest.agencies, digest.tasks) == (3, 4)
@@ -84,7 +84,7 @@ async def test_digest_counts(database: Database) -> None:
     # Everyone at Sở Công Thương is away: it is not counted as silent.
     async with write_session(database.session_factory) as s:
         s.add(Absence(user_id=31, away_until=D(2027, 6, 30), set_at=clock.now()))
-    digest, _text, _chart = await svc.digest_for(coordinator)
+    digest, _text, _chart = await svc.digests.digest_for(coordinator)
     assert digest.silent == []
 
 
@@ -113,7 +113,7 @@ async def test_weekly_digest_monday_once_and_holiday_moves_back(database: Databa
 async def test_export_csv_and_xlsx(database: Database) -> None:
     await seed(database)
     async with read_session(database.session_factory) as s:
-        [coordinator] = await store.coordinators(s)
+        [coordinator] = await queries.coordinators(s)
         snap = await read_snapshot(database.session_factory)
         rows = await export_rows(s, snap, coordinator.covers, VN_TZ)
     assert len(rows.tasks) == 5  # soon x2, late, later, done - not "outside"

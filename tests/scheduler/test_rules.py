@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from scheduler.rules import Assignment, DueReminder, RuleConfig, due_reminder
+from bot.progress.queries import Assignment
+from scheduler.rules import DueReminder, RuleConfig, due_reminder
 from scheduler.workdays import VN_TZ, WorkCalendar
 
 D = dt.date

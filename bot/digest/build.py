@@ -11,33 +11,30 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-import html
 from collections import Counter
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import ProgressUpdate
-from bot.i18n import format_date, t, tn
+from bot.progress import queries
+from bot.progress.queries import Snapshot, assignments
 from bot.progress.status import is_current
-from scheduler import store
-from scheduler.scan import Snapshot, assignments
-from scheduler.workdays import WorkCalendar
 
 DUE_SOON_DAYS = 14
 SILENT_DAYS = 30
 LIST_LIMIT = 5
 MAX_MESSAGE = 4000
 
-#: A hook another area fills (volunteers): registrations per campaign in a scope.
-#: ``async def hook(session, scope_agency_ids, now) -> [(campaign name, count), …]``
-RegistrationsHook = Callable[
-    [AsyncSession, frozenset[str] | None, dt.datetime], Awaitable[Sequence[tuple[str, int]]]
-]
 
-STATUS_ORDER = ("done", "in_progress", "not_started", "blocked", "overdue")
+class HasTimeZone(Protocol):
+    """The working calendar's time zone (Asia/Ho_Chi_Minh): days and weeks are local."""
+
+    @property
+    def tz(self) -> dt.tzinfo: ...
 
 
 @dataclass(frozen=True)
@@ -72,7 +69,7 @@ class Digest:
 class DigestInputs:
     snapshot: Snapshot
     updates: list[tuple[str, str, str, dt.datetime]]  # task, agency, status, created_at
-    members: dict[str, list[store.Person]]
+    members: dict[str, list[queries.Person]]
     away: set[int]
 
 
@@ -92,8 +89,8 @@ async def read_inputs(
     return DigestInputs(
         snapshot=snap,
         updates=[(a, b, c, d) for a, b, c, d in rows],
-        members=await store.agency_members(session),
-        away=await store.away_user_ids(session, today),
+        members=await queries.agency_members(session),
+        away=await queries.away_user_ids(session, today),
     )
 
 
@@ -103,9 +100,9 @@ def week_start(day: dt.date) -> dt.date:
 
 def build_digest(
     inputs: DigestInputs,
-    in_scope: Callable[[store.AgencyInfo], bool],
+    in_scope: Callable[[queries.AgencyInfo], bool],
     now: dt.datetime,
-    calendar: WorkCalendar,
+    calendar: HasTimeZone,
     *,
     group_by_level: bool | None = None,
 ) -> Digest:
@@ -160,7 +157,7 @@ def build_digest(
     digest.due_soon_count, digest.due_soon = len(due_soon), items(due_soon)
     digest.overdue_count, digest.overdue = len(overdue), items(overdue)
 
-    since = calendar.at(monday, dt.time(0))
+    since = dt.datetime.combine(monday, dt.time(0), tzinfo=calendar.tz)
     updates = []
     for task_id, agency_id, _status, created in inputs.updates:
         agency = agencies.get(agency_id)
@@ -190,65 +187,3 @@ def build_digest(
     digest.silent_count, digest.silent = len(silent), silent[:LIST_LIMIT]
     digest.by_group = by_group
     return digest
-
-
-def _items(lang: str, items: list[Item], total: int) -> list[str]:
-    lines = []
-    for i in items:
-        title = i.title if len(i.title) <= 70 else i.title[:69].rstrip() + "…"
-        lines.append(
-            f"• {html.escape(format_date(i.day, lang, 'short'))} · {html.escape(i.ref)} "
-            f"{html.escape(title)} — <i>{html.escape(i.agency)}</i>"
-        )
-    if total > len(items):
-        lines.append(tn(lang, "…and {n} more", "…and {n} more", total - len(items)))
-    return lines
-
-
-def render_digest(lang: str, d: Digest, scope_label: str) -> str:
-    lines = [
-        t(lang, "📊 <b>Digest for {scope}</b>", scope=scope_label),
-        t(
-            lang,
-            "Week of {date} · {agencies} agencies · {tasks} tasks",
-            date=format_date(d.week_start, lang),
-            agencies=d.agencies,
-            tasks=d.tasks,
-        ),
-        "",
-        tn(
-            lang,
-            "⏰ <b>Due in the next 14 days: {n}</b>",
-            "⏰ <b>Due in the next 14 days: {n}</b>",
-            d.due_soon_count,
-        ),
-        *_items(lang, d.due_soon, d.due_soon_count),
-        tn(lang, "⚠️ <b>Overdue: {n}</b>", "⚠️ <b>Overdue: {n}</b>", d.overdue_count),
-        *_items(lang, d.overdue, d.overdue_count),
-        tn(
-            lang,
-            "📝 <b>Updates this week: {n}</b>",
-            "📝 <b>Updates this week: {n}</b>",
-            d.updates_count,
-        ),
-        *_items(lang, d.updates, d.updates_count),
-        tn(
-            lang,
-            "🔇 <b>Silent for 30+ days: {n}</b>",
-            "🔇 <b>Silent for 30+ days: {n}</b>",
-            d.silent_count,
-        ),
-    ]
-    if d.silent:
-        names = ", ".join(html.escape(n) for n in d.silent)
-        more = d.silent_count - len(d.silent)
-        lines.append(
-            f"• {names}" + (tn(lang, " …and {n} more", " …and {n} more", more) if more else "")
-        )
-    if d.registrations:
-        lines.append(t(lang, "🙋 <b>Registrations per campaign</b>"))
-        lines += [f"• {html.escape(name)}: {count}" for name, count in d.registrations]
-    text = "\n".join(lines)
-    if len(text) > MAX_MESSAGE:
-        text = text[: MAX_MESSAGE - 1].rsplit("\n", 1)[0] + "\n…"
-    return text

@@ -15,9 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import ProgressUpdate
+from bot.progress import queries
+from bot.progress.queries import Snapshot, assignments
 from bot.progress.status import is_current
-from scheduler import store
-from scheduler.scan import Snapshot, assignments
 
 TASK_COLUMNS = (
     "task_id",
@@ -43,7 +43,7 @@ class ExportRows:
 async def export_rows(
     session: AsyncSession,
     snap: Snapshot,
-    in_scope: Callable[[store.AgencyInfo], bool],
+    in_scope: Callable[[queries.AgencyInfo], bool],
     tz: dt.tzinfo,
 ) -> ExportRows:
     agencies = {aid: a for aid, a in snap.agencies.items() if in_scope(a)}

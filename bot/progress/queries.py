@@ -1,8 +1,9 @@
-"""Database reads the scheduler needs: assignments, statuses, recipients, coordinators.
+"""What every task owes and where it stands, read in bulk: tasks, agencies, who is
+responsible, deadline overrides, current statuses, officers, coordinators, absences.
 
-Small read-only queries written here (not in the persistence area) so the scheduler
-can batch them for thousands of tasks; permission checks for writes stay with the
-handlers that write.
+Plain columns into small records, so the reminder scan, the digest and the export can
+read thousands of tasks at once (``read_snapshot``); :func:`assignments` joins them into
+one record per (task, agency). Permission checks for writes stay with the writes.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from functools import lru_cache
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.engine import SessionFactory, read_session
 from bot.db.models import (
     Agency,
     Membership,
@@ -25,7 +27,8 @@ from bot.db.models import (
     TaskAgency,
     User,
 )
-from bot.db.models_scheduler import Absence, ChatState, DeadlineOverride
+from bot.db.models_scheduler import Absence, DeadlineOverride
+from bot.progress.status import Progress, current_statuses, is_done
 from bot.scope import Scope
 from knowledge.deadlines import DeadlineError, parse_deadline
 
@@ -133,11 +136,6 @@ async def away_user_ids(session: AsyncSession, today: dt.date) -> set[int]:
     return {r[0] for r in rows}
 
 
-async def inactive_chat_ids(session: AsyncSession) -> set[int]:
-    rows = await session.execute(select(ChatState.chat_id).where(ChatState.inactive.is_(True)))
-    return {r[0] for r in rows}
-
-
 async def agency_members(
     session: AsyncSession, agency_ids: Iterable[str] | None = None
 ) -> dict[str, list[Person]]:
@@ -188,3 +186,69 @@ async def coordinators(session: AsyncSession, user_id: int | None = None) -> lis
             )
         )
     return [Coordinator(uid, langs[uid], tuple(s)) for uid, s in scopes.items()]
+
+
+@dataclass(slots=True)
+class Assignment:
+    """One agency's responsibility for one task, with what is known about it.
+
+    ``kind`` is the task's deadline kind after overrides: a coordinator's date turns
+    any task into ``"date"`` with ``due`` set.
+    """
+
+    task_id: str
+    agency_id: str
+    role: str  # "lead" | "coordinate"
+    kind: str  # "date" | "period" | "recurring" | "conditional" | "none"
+    due: dt.date | None = None
+    recurrence: str | None = None  # "yearly" | "ongoing" for kind "recurring"
+    done: bool = False
+    last_update: dt.datetime | None = None
+
+
+@dataclass
+class Snapshot:
+    """Everything a scan or a digest reads, in one read transaction."""
+
+    tasks: dict[str, TaskInfo]
+    agencies: dict[str, AgencyInfo]
+    links: list[tuple[str, str, str]]
+    overrides: dict[tuple[str, str], dt.date]
+    progress: dict[tuple[str, str], Progress]
+
+
+async def read_snapshot(session_factory: SessionFactory) -> Snapshot:
+    async with read_session(session_factory) as s:
+        return Snapshot(
+            tasks=await load_tasks(s),
+            agencies=await load_agencies(s),
+            links=await load_task_agencies(s),
+            overrides=await load_overrides(s),
+            progress=await current_statuses(s),
+        )
+
+
+def assignments(snap: Snapshot) -> list[Assignment]:
+    out = []
+    for task_id, agency_id, role in snap.links:
+        task = snap.tasks.get(task_id)
+        if task is None or agency_id not in snap.agencies:
+            continue
+        override = snap.overrides.get((task_id, agency_id))
+        progress = snap.progress.get((task_id, agency_id))
+        kind, due = task.kind, task.due
+        if override is not None:
+            kind, due = "date", override
+        out.append(
+            Assignment(
+                task_id=task_id,
+                agency_id=agency_id,
+                role=role,
+                kind=kind,
+                due=due,
+                recurrence=task.recurrence,
+                done=is_done(progress),
+                last_update=progress.last_update if progress else None,
+            )
+        )
+    return out
