@@ -137,6 +137,12 @@ async def _show(
     await show(update, context, text, InlineKeyboardMarkup(rows))
 
 
+async def _answer(update: Update) -> None:
+    """Stop the pressed button's spinner."""
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+
+
 async def _stale(update: Update, context: Context) -> None:
     lang = user_lang(context)
     query = update.callback_query
@@ -192,7 +198,7 @@ async def on_agency(update: Update, context: Context) -> str | int:
     if index >= len(agencies):
         await _stale(update, context)
         return AGENCY
-    await update.callback_query.answer()  # type: ignore[union-attr]
+    await _answer(update)
     draft["agency"] = agencies[index]
     draft["page"] = 0
     return await _show_tasks(update, context, draft, edit=True)
@@ -245,7 +251,7 @@ async def on_task_button(update: Update, context: Context) -> str | int:
     if pressed is None or pressed[0] not in {"t", "p"} or not pressed[1].isdigit():
         return await _other_button(update, context, TASK)
     draft = _draft(context)
-    await update.callback_query.answer()  # type: ignore[union-attr]
+    await _answer(update)
     if pressed[0] == "p":
         draft["page"] = int(pressed[1])
         return await _show_tasks(update, context, draft, edit=True)
@@ -326,7 +332,7 @@ async def on_status(update: Update, context: Context) -> str | int | None:
         return await _other_button(update, context, STATUS)
     if pressed[0] == "r" and not (draft.get("from_reminder") and draft.get("task")):
         return await _other_button(update, context, STATUS)
-    await update.callback_query.answer()  # type: ignore[union-attr]
+    await _answer(update)
     draft["status"] = pressed[1]
     return await _ask_percent(update, context, draft, edit=True)
 
@@ -370,7 +376,7 @@ async def on_percent_button(update: Update, context: Context) -> str | int:
     if value != "-" and not (value.isdigit() and 0 <= int(value) <= 100):
         await _stale(update, context)
         return PERCENT
-    await update.callback_query.answer()  # type: ignore[union-attr]
+    await _answer(update)
     draft = _draft(context)
     draft["percent"] = None if value == "-" else int(value)
     return await _ask_note(update, context, draft, edit=True)
@@ -428,7 +434,7 @@ async def on_note_button(update: Update, context: Context) -> str | int:
     pressed = _pressed(update, context)
     if pressed is None or pressed[0] != "o":
         return await _other_button(update, context, NOTE)
-    await update.callback_query.answer()  # type: ignore[union-attr]
+    await _answer(update)
     draft = _draft(context)
     draft["note"] = ""
     return await _ask_confirm(update, context, draft, edit=True)
@@ -674,7 +680,7 @@ async def on_suggestion(update: Update, context: Context) -> str | int:
     if index >= len(choices):
         await _stale(update, context)
         return CONFIRM
-    await update.callback_query.answer()  # type: ignore[union-attr]
+    await _answer(update)
     draft["agency"], draft["task"] = choices[index]
     return await _ask_confirm(update, context, draft, edit=True)
 

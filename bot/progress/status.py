@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Subquery, and_, func, select
+from sqlalchemy.engine import Result
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Agency, ProgressUpdate, Status, Task, TaskAgency, User
@@ -133,6 +134,12 @@ def _aware(value: dt.datetime | str) -> dt.datetime:
     return value
 
 
+def _triples(
+    rows: Result[tuple[Task, TaskAgency, Agency]],
+) -> list[tuple[Task, TaskAgency, Agency]]:
+    return [(task, link, agency) for task, link, agency in rows.all()]
+
+
 async def _build(
     session: AsyncSession, rows: list[tuple[Task, TaskAgency, Agency]], today: dt.date
 ) -> list[AgencyProgress]:
@@ -175,7 +182,7 @@ async def task_progress(
         .where(Task.id == task_id)
         .order_by(TaskAgency.role.desc(), Agency.name)
     )
-    return await _build(session, [tuple(r) for r in rows.all()], today)  # type: ignore[misc]
+    return await _build(session, _triples(rows), today)
 
 
 async def agency_progress(
@@ -189,7 +196,7 @@ async def agency_progress(
         .where(Task.archived.is_(False))
         .order_by(TaskAgency.role.desc(), Task.position)
     )
-    return await _build(session, [tuple(r) for r in rows.all()], today)  # type: ignore[misc]
+    return await _build(session, _triples(rows), today)
 
 
 async def history(session: AsyncSession, task_id: str, agency_id: str) -> list[ProgressUpdate]:
@@ -217,7 +224,7 @@ async def lead_status(
         .order_by(Agency.name)
     )
     out: dict[str, AgencyProgress] = {}
-    for row in await _build(session, [tuple(r) for r in rows.all()], today):  # type: ignore[misc]
+    for row in await _build(session, _triples(rows), today):
         kept = out.get(row.task_id)
         if kept is None or (
             row.updated_at is not None
