@@ -15,8 +15,8 @@ from bot.context import BotApplication, CommandSpec
 from bot.context import BotContext as Context
 from bot.i18n import N_, format_datetime, t
 from handlers.context import send_html
-from handlers.reminders import scheduler_service
 from scheduler.delivery import failed_deliveries
+from scheduler.jobs import scheduler_service
 
 COMMANDS = [CommandSpec("loigui", N_("Messages that could not be delivered (administrators)"))]
 
