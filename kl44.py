@@ -47,7 +47,7 @@ from handlers import (
     volunteers,
 )
 from handlers.context import invalid_button
-from scheduler import campaign_reminders
+from scheduler import campaign_reminders, retention
 
 Register = core.Register
 
@@ -65,6 +65,7 @@ AREAS: list[Register] = [
     campaign_reminders.register,  # the tick that queues volunteers' day-before reminders
     curation.register,  # /chuatraloi, /taiknowledge; 👍/👎 under answers
     deliveries.register,  # /loigui (admins): failed deliveries
+    retention.register,  # daily purge of stale state, old questions, ended campaigns' data
 ]
 
 #: Unlisted aliases that also work: English names people may try.
@@ -195,9 +196,7 @@ def main_run() -> int:
         print(tb(lang, "Starting the local demo instead."), flush=True)
         return main_demo([])
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-    configure_logging(
-        settings.log_level, secrets=[settings.token, secret], fmt=settings.log_format
-    )
+    configure_logging(settings.log_level, secrets=[settings.token, secret], fmt=settings.log_format)
     try:
         core.run(settings, build_application)
     except KnowledgeError as exc:

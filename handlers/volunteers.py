@@ -330,10 +330,13 @@ async def ask_consent(turn: Turn) -> Reply:
     text = turn.t(
         "<b>Step 6/6. Consent to the processing of your personal data</b>\n"
         "Under Decree 13/2023/NĐ-CP on personal data protection, the organiser of "
-        "<b>{campaign}</b> will use your name, phone number, place and skills only to "
-        "organise this campaign and to contact you about it. Your data is not shared for "
-        "any other purpose. You can see or cancel your registrations with /cuatoi and "
-        "erase your data at any time with /xoadulieu.\n\nDo you agree?",
+        "<b>{campaign}</b> will use your name, phone number, place, skills and blood group "
+        "only to organise this campaign and to contact you about it. Your data is not "
+        "shared for any other purpose. It is kept until 30 days after the campaign ends, "
+        "then erased (only anonymous counts stay); a registration left unfinished is "
+        "deleted after 24 hours. You can see or cancel your registrations with /cuatoi, "
+        "get all your data with /dulieucuatoi and erase it at any time with "
+        "/xoadulieu.\n\nDo you agree?",
         campaign=turn.draft.get("campaign", ""),
     )
     markup = InlineKeyboardMarkup(

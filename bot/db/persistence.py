@@ -18,12 +18,14 @@ methods every ``update_interval`` seconds (default here: 1 s) and on shutdown.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from telegram.ext import BasePersistence, PersistenceInput
 
@@ -261,3 +263,62 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
 
     async def flush(self) -> None:
         return None
+
+
+# -- retention -----------------------------------------------------------------------------
+
+#: stored conversation states, form drafts and chat context untouched this long are purged
+STATE_TTL = dt.timedelta(hours=24)
+#: user_data keys with a lasting purpose, kept by the purge: the language a person chose
+#: (``bot.context.LANG_KEY``) and the language they asked answers in (``handlers.qa``)
+LASTING_USER_KEYS = frozenset({"lang", "answer_lang"})
+
+
+@dataclass(frozen=True)
+class StalePurge:
+    """What left the store: the caller drops the same from the Application's memory."""
+
+    users: list[int] = field(default_factory=list)  # their transient keys removed
+    chats: list[int] = field(default_factory=list)  # dropped whole
+    conversations: list[tuple[str, tuple[int | str, ...]]] = field(default_factory=list)
+
+
+async def purge_stale_state(
+    db: Database, now: dt.datetime, ttl: dt.timedelta = STATE_TTL
+) -> StalePurge:
+    """Purge from ``bot_state`` what was untouched for ``ttl``: conversation states, chat
+    data, and every user_data key but :data:`LASTING_USER_KEYS` (abandoned drafts hold
+    names, phones, places). Rows of other namespaces (keys, salts) are not touched."""
+    cutoff = now - ttl
+    purged = StalePurge()
+    async with write_session(db.session_factory) as session:
+        rows = (
+            await session.execute(
+                select(BotState.namespace, BotState.key, BotState.data).where(
+                    BotState.updated_at < cutoff,
+                    or_(
+                        BotState.namespace.in_((USER, CHAT)),
+                        BotState.namespace.startswith(CONV, autoescape=True),
+                    ),
+                )
+            )
+        ).all()
+        for namespace, key, data in rows:
+            where = (BotState.namespace == namespace, BotState.key == key)
+            if namespace == USER:
+                kept = {k: v for k, v in (data or {}).items() if k in LASTING_USER_KEYS}
+                if kept == (data or {}):
+                    continue
+                purged.users.append(int(key))
+                await session.execute(update(BotState).where(*where).values(data=kept))
+                continue
+            await session.execute(delete(BotState).where(*where))
+            if namespace == CHAT:
+                purged.chats.append(int(key))
+            else:
+                conv = (namespace[len(CONV) :], tuple(json.loads(key)))
+                purged.conversations.append(conv)
+    purged.users.sort()
+    purged.chats.sort()
+    purged.conversations.sort(key=repr)
+    return purged

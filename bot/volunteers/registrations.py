@@ -38,7 +38,7 @@ from bot.volunteers.validation import (
 
 log = logging.getLogger(__name__)
 
-CONSENT_VERSION = "nd13-2023/v1"
+CONSENT_VERSION = "nd13-2023/v2"  # v2: retention periods stated
 LIVE = (RegistrationStatus.confirmed.value, RegistrationStatus.waitlisted.value)
 
 

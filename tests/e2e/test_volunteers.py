@@ -121,6 +121,8 @@ async def test_whole_registration_flow_with_bad_input_on_the_way(
     assert "Nhóm máu: O+" in (await lan.edit()).text
     consent = await lan.reply()
     assert "Nghị định 13/2023/NĐ-CP" in consent.text and CAMPAIGN in consent.text
+    assert "30 ngày sau khi chiến dịch kết thúc" in consent.text  # retention stated
+    assert "bị xóa sau 24 giờ" in consent.text
     await lan.press("Tôi đồng ý")
     await lan.edit()
     summary = await lan.reply()
@@ -248,7 +250,7 @@ async def test_erase_my_data_with_confirmation(
         "+84912345601",
         CAMPAIGN,
     )
-    assert entry["consent_version"] == "nd13-2023/v1"
+    assert entry["consent_version"] == "nd13-2023/v2"
     await hoa.send("/xoadulieu")
     ask = await hoa.reply()
     assert "Xóa dữ liệu cá nhân của bạn?" in ask.text
