@@ -727,6 +727,7 @@ async def show_progress(
     kb, tz = svc.kb, svc.settings.timezone
     found = resolve(query, texts.all_tasks(kb)) if query else None
     agencies = find_agency_ids(context, query) if found and not found.matches else []
+    admin = svc.settings.is_admin(user.id)
     async with unit(context, update) as work:
         if found is None:
             mine = await PROGRESS.my_progress(work, today)
@@ -734,12 +735,16 @@ async def show_progress(
         elif found.matches:
             blocks = [
                 texts.task_block(
-                    lang, tz, kb, c.task_id, await PROGRESS.task_progress(work, c.task_id, today)
+                    lang,
+                    tz,
+                    kb,
+                    c.task_id,
+                    await PROGRESS.task_progress(work, c.task_id, today, admin=admin),
                 )
                 for c in found.matches[:3]
             ]
         elif agencies:
-            rows = await PROGRESS.agency_progress(work, agencies[0], today)
+            rows = await PROGRESS.agency_progress(work, agencies[0], today, admin=admin)
             blocks = [texts.agency_block(lang, tz, kb, agencies[0], rows)]
         else:
             blocks = []

@@ -10,7 +10,7 @@ nothing is ever changed or deleted). Both are audited in the same transaction.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -21,13 +21,14 @@ from bot import audit
 from bot.access import (
     AccessDenied,
     NotFound,
+    coordinator_scopes,
     ensure_user,
     is_coordinator,
     member_agencies,
     require_member,
 )
 from bot.clock import Clock
-from bot.db.models import NOTE_MAX_CHARS, ProgressUpdate, Status, Task, TaskAgency
+from bot.db.models import NOTE_MAX_CHARS, Agency, ProgressUpdate, Status, Task, TaskAgency
 from bot.progress.parse import ParseError, check_note, parse_one_line
 from bot.progress.refs import Candidate, resolve, short_code
 from bot.progress.status import AgencyProgress, agency_progress, task_progress
@@ -376,13 +377,39 @@ class ProgressService:
 
     # -- where tasks stand (/tiendo)
 
-    async def task_progress(self, work: Work, task_id: str, today: dt.date) -> list[AgencyProgress]:
-        return await task_progress(work.session, task_id, today)
+    async def task_progress(
+        self, work: Work, task_id: str, today: dt.date, *, admin: bool = False
+    ) -> list[AgencyProgress]:
+        """Every responsible agency's status; who wrote it and the note only where the
+        viewer may see them (:meth:`_shown`)."""
+        rows = await task_progress(work.session, task_id, today)
+        return await self._shown(work, rows, admin)
 
     async def agency_progress(
-        self, work: Work, agency_id: str, today: dt.date
+        self, work: Work, agency_id: str, today: dt.date, *, admin: bool = False
     ) -> list[AgencyProgress]:
-        return await agency_progress(work.session, agency_id, today)
+        rows = await agency_progress(work.session, agency_id, today)
+        return await self._shown(work, rows, admin)
+
+    async def _shown(
+        self, work: Work, rows: list[AgencyProgress], admin: bool
+    ) -> list[AgencyProgress]:
+        """Rows of the viewer's own agencies and of a coordinator's scope as they are
+        (admins: all); of other agencies, the status without its author and note, as a
+        public answer shows it."""
+        if admin or not rows:
+            return rows
+        user_id = _actor(work)
+        mine = set(await member_agencies(work.session, user_id))
+        scopes = await coordinator_scopes(work.session, user_id)
+        out = []
+        for row in rows:
+            seen = row.agency_id in mine
+            if not seen and scopes:
+                agency = await work.session.get(Agency, row.agency_id)
+                seen = agency is not None and any(s.covers(agency) for s in scopes)
+            out.append(row if seen else replace(row, author_name=None, note=""))
+        return out
 
     async def my_progress(
         self, work: Work, today: dt.date
@@ -390,7 +417,7 @@ class ProgressService:
         """Each of the user's agencies with its tasks' progress (empty: not an officer)."""
         return [
             (agency_id, await agency_progress(work.session, agency_id, today))
-            for agency_id in await member_agencies(work.session, _actor(work))
+            for agency_id in await member_agencies(work.session, _actor(work))  # their own
         ]
 
 

@@ -133,12 +133,11 @@ def progress_lines(lang: str, tz: str, rows: list[AgencyProgress], *, by: str) -
             if row.percent is not None:
                 state += f" {format_number(row.percent, lang)}%"
             assert row.updated_at is not None
-            state += " — " + t(
-                lang,
-                "{date} by {author}",
-                date=format_datetime(row.updated_at, lang, tz, "short"),
-                author=row.author_name or "?",
-            )
+            date = format_datetime(row.updated_at, lang, tz, "short")
+            if row.author_name is None:  # another agency's row, or the author erased
+                state += " — " + date
+            else:
+                state += " — " + t(lang, "{date} by {author}", date=date, author=row.author_name)
         line = f"• <b>{html.escape(who)}</b> ({html.escape(role)}): {state}"
         if row.overdue and row.due_date is not None:
             line += " " + t(
