@@ -158,12 +158,17 @@ async def run_demo(
 ) -> int:
     """The whole bot against the local emulator, chatted with from a terminal."""
     return await demo.run_demo(
-        build_application, stdin, stdout, database_url=database_url, settings=settings
+        build_application,
+        stdin,
+        stdout,
+        database_url=database_url,
+        settings=settings,
+        scheduler_of=reminders.scheduler_service,
     )
 
 
 def main_demo(argv: list[str]) -> int:
-    return demo.main_demo(argv, build_application)
+    return demo.main_demo(argv, build_application, reminders.scheduler_service)
 
 
 def main_run() -> int:
