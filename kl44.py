@@ -47,7 +47,7 @@ from handlers import (
     volunteers,
 )
 from handlers.context import invalid_button
-from scheduler import campaign_reminders, retention
+from scheduler import campaign_reminders, jobs, retention
 
 Register = core.Register
 
@@ -163,12 +163,12 @@ async def run_demo(
         stdout,
         database_url=database_url,
         settings=settings,
-        scheduler_of=reminders.scheduler_service,
+        scheduler_of=jobs.scheduler_service,
     )
 
 
 def main_demo(argv: list[str]) -> int:
-    return demo.main_demo(argv, build_application, reminders.scheduler_service)
+    return demo.main_demo(argv, build_application, jobs.scheduler_service)
 
 
 def main_run() -> int:

@@ -14,8 +14,9 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from bot.clock import Clock, ManualClock
+from bot.progress.queries import read_snapshot
 from scheduler.delivery import Deliverer
-from scheduler.scan import ReminderScanner, read_snapshot
+from scheduler.scan import ReminderScanner
 from scheduler.service import SchedulerService
 
 SEND_AT = dt.time(9, 0)  # a working morning, outside the quiet hours

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from bot.access import ensure_user
 from bot.admin.coordinators import grant
+from bot.campaigns.editions import EditionDraft, create_edition
 from bot.clock import Clock
 from bot.db.engine import Database, write_session
 from bot.db.models import Status
@@ -28,7 +29,6 @@ from bot.progress.service import agency_tasks, record_update
 from bot.scope import Scope
 from bot.session import Actor
 from bot.settings import Settings
-from bot.volunteers.editions import EditionDraft, create_edition
 from bot.volunteers.registrations import RegistrationForm, register
 from scheduler.actions import set_deadline
 
