@@ -19,8 +19,12 @@ from bot.db.models import Agency
 
 
 @dataclass(frozen=True)
-class Scope:
-    """The agencies a user manages: everything, a set of agency ids, or nothing."""
+class ManagedAgencies:
+    """The agencies a user manages: everything, a set of agency ids, or nothing.
+
+    Resolved from the user's coordinator grants, each one :class:`bot.scope.Scope` (the
+    bot's one scope and its one place normalisation), so /chiendich covers exactly what
+    the join codes and the digest cover."""
 
     everything: bool = False
     agencies: frozenset[str] = frozenset()
@@ -39,17 +43,19 @@ class NotAllowed(PermissionError):
 
 async def manager_scope(
     session: AsyncSession, user_id: int, admin_ids: Collection[int] = ()
-) -> Scope:
+) -> ManagedAgencies:
     """The agencies ``user_id`` may run campaigns for (the roles area decides coverage)."""
     if user_id in admin_ids:
-        return Scope(everything=True)
+        return ManagedAgencies(everything=True)
     grants = await roles.coordinator_scopes(session, user_id)
     if not grants:
-        return Scope()
+        return ManagedAgencies()
     if any(g.all for g in grants):
-        return Scope(everything=True)
+        return ManagedAgencies(everything=True)
     agencies = (await session.scalars(select(Agency).where(Agency.archived.is_(False)))).all()
-    return Scope(agencies=frozenset(a.id for a in agencies if any(g.covers(a) for g in grants)))
+    return ManagedAgencies(
+        agencies=frozenset(a.id for a in agencies if any(g.covers(a) for g in grants))
+    )
 
 
 async def require_manager(

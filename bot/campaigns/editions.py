@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.campaigns.access import NotAllowed, Scope, manager_scope, require_manager
+from bot.campaigns.access import ManagedAgencies, NotAllowed, manager_scope, require_manager
 from bot.db.models import Agency, AuditLog
 from bot.db.models_volunteers import CampaignEdition, EditionStatus
 from bot.volunteers.editions import get_edition
@@ -156,7 +156,7 @@ async def list_managed_editions(
     now: dt.datetime | None = None,
 ) -> list[CampaignEdition]:
     """Editions whose organiser the actor manages, soonest first."""
-    scope: Scope = await manager_scope(session, actor_id, admin_ids)
+    scope: ManagedAgencies = await manager_scope(session, actor_id, admin_ids)
     if scope.empty:
         return []
     query = select(CampaignEdition).order_by(CampaignEdition.starts_at, CampaignEdition.id)

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.campaigns.access import Scope
+from bot.campaigns.access import ManagedAgencies
 from bot.campaigns.editions import managed_edition
 from bot.db.models import AuditLog
 from bot.db.models_volunteers import (
@@ -167,12 +167,12 @@ async def counts_per_edition(
     *,
     now: dt.datetime,
     since: dt.datetime | None = None,
-    scope: Scope | None = None,
+    scope: ManagedAgencies | None = None,
     agency_ids: Collection[str] | None = None,
 ) -> list[EditionCounts]:
     """Counts for editions not ended (or ended since ``since``), optionally within a scope.
 
-    ``agency_ids`` (organisers) or a :class:`Scope` narrows the list; None means all.
+    ``agency_ids`` (organisers) or a :class:`ManagedAgencies` narrows the list; None means all.
     """
     since = since or now - dt.timedelta(days=7)
     reg = VolunteerRegistration

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from bot.campaigns.access import Scope, manager_scope
+from bot.campaigns.access import ManagedAgencies, manager_scope
 from bot.campaigns.editions import (
     EditionDraft,
     close_edition,
@@ -37,7 +37,7 @@ MAX_AGENCY_BUTTONS = 8
 class Overview:
     """A coordinator's campaigns with their counts (empty scope: not a coordinator)."""
 
-    scope: Scope
+    scope: ManagedAgencies
     editions: list[CampaignEdition]
     counts: dict[int, EditionCounts]
 
@@ -56,7 +56,7 @@ class AgencyChoice:
     name: str
 
 
-async def scope_of(db: Database, actor_id: int, admin_ids: Collection[int]) -> Scope:
+async def scope_of(db: Database, actor_id: int, admin_ids: Collection[int]) -> ManagedAgencies:
     async with read_session(db.session_factory) as session:
         return await manager_scope(session, actor_id, admin_ids)
 
