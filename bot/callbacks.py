@@ -52,7 +52,7 @@ _PATTERNS: list[tuple[Kind, re.Pattern[str]]] = [
     ("tasks", re.compile(rf"^b:k:({_ID}):(\d{{1,4}}):(\d{{1,4}})$")),
     ("card", re.compile(rf"^b:t:({_ID})$")),
     ("lang", re.compile(r"^l:(vi|en)$")),
-    ("menu", re.compile(r"^m:(ask|browse|agency|help|lang)$")),
+    ("menu", re.compile(r"^m:(ask|browse|agency|help|lang|grant|codes)$")),
     ("page", re.compile(r"^p:(\d{1,4})$")),
 ]
 

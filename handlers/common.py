@@ -11,7 +11,7 @@ from telegram.error import Forbidden, TelegramError
 from bot import callbacks as cb
 from bot.ask import smalltalk
 from bot.i18n import LANGUAGES, language_named, normalize_lang, t, tb
-from handlers import agency, browse, qa
+from handlers import agency, browse, first_steps, qa
 from handlers.context import (
     CommandSpec,
     Context,
@@ -86,6 +86,7 @@ async def cmd_start(update: Update, context: Context) -> None:
     await send_html(
         update, context, welcome_text(lang, user.first_name if user else None), main_menu(lang)
     )
+    await first_steps.show_next_steps(update, context)
 
 
 #: commands the fixed part of the help text already explains
@@ -170,6 +171,8 @@ async def on_menu_button(update: Update, context: Context) -> None:
         await agency.ask_which_agency(update, context)
     elif action == "help":
         await cmd_help(update, context)
+    elif action in ("grant", "codes"):
+        await first_steps.on_step(update, context, action)
     else:
         await send_html(
             update, context, t(context.lang, "Choose your language:"), language_keyboard()
