@@ -36,14 +36,13 @@ from bot.i18n import N_, format_number, t, tb
 from bot.membership import agencies
 from bot.progress import texts
 from bot.progress.parse import (
-    NOTE_MAX_CHARS,
     ParseError,
     check_note,
     parse_one_line,
     status_in_text,
 )
 from bot.progress.refs import resolve
-from bot.progress.service import PROGRESS, SavedUpdate
+from bot.progress.service import NOTE_MAX_CHARS, PROGRESS, SavedUpdate
 from bot.progress.texts import STATUS_LABELS, parse_error_text
 from bot.session import unit
 from handlers.context import (
@@ -188,7 +187,7 @@ async def _start_guided(update: Update, context: Context) -> str | int:
     return AGENCY
 
 
-async def on_agency(update: Update, context: Context) -> str | int:
+async def on_agency(update: Update, context: Context) -> str | int | None:
     pressed = _pressed(update, context)
     if pressed is None or pressed[0] != "a" or not pressed[1].isdigit():
         return await _other_button(update, context, AGENCY)
@@ -246,7 +245,7 @@ async def _show_tasks(
     return TASK
 
 
-async def on_task_button(update: Update, context: Context) -> str | int:
+async def on_task_button(update: Update, context: Context) -> str | int | None:
     pressed = _pressed(update, context)
     if pressed is None or pressed[0] not in {"t", "p"} or not pressed[1].isdigit():
         return await _other_button(update, context, TASK)
@@ -368,7 +367,7 @@ async def _ask_percent(
     return PERCENT
 
 
-async def on_percent_button(update: Update, context: Context) -> str | int:
+async def on_percent_button(update: Update, context: Context) -> str | int | None:
     pressed = _pressed(update, context)
     if pressed is None or pressed[0] != "n":
         return await _other_button(update, context, PERCENT)
@@ -430,7 +429,7 @@ async def on_note_text(update: Update, context: Context) -> str | int:
     return await _ask_confirm(update, context, draft, edit=False)
 
 
-async def on_note_button(update: Update, context: Context) -> str | int:
+async def on_note_button(update: Update, context: Context) -> str | int | None:
     pressed = _pressed(update, context)
     if pressed is None or pressed[0] != "o":
         return await _other_button(update, context, NOTE)
@@ -452,7 +451,7 @@ async def _ask_confirm(
     return CONFIRM
 
 
-async def on_confirm(update: Update, context: Context) -> str | int:
+async def on_confirm(update: Update, context: Context) -> str | int | None:
     pressed = _pressed(update, context)
     if pressed is None or pressed != ("c", "y"):
         return await _other_button(update, context, CONFIRM)
@@ -522,7 +521,7 @@ async def on_cancel(update: Update, context: Context) -> int:
     return END
 
 
-async def on_cancel_button(update: Update, context: Context) -> str | int:
+async def on_cancel_button(update: Update, context: Context) -> str | int | None:
     pressed = _pressed(update, context)
     if pressed is None or pressed[0] != "x":
         return await _other_button(update, context, None)
@@ -563,6 +562,7 @@ async def on_unexpected_text(update: Update, context: Context) -> int | None:
         context,
         t(lang, "Please use the buttons above, or send /huy to cancel."),
     )
+    return None
 
 
 # -- correction: the ✏ button under a saved update --------------------------------------
@@ -670,7 +670,7 @@ async def _one_line(update: Update, context: Context, text: str) -> str | int:
     return CONFIRM
 
 
-async def on_suggestion(update: Update, context: Context) -> str | int:
+async def on_suggestion(update: Update, context: Context) -> str | int | None:
     pressed = _pressed(update, context)
     draft = _draft(context)
     choices = draft.get("choices") or []
@@ -868,7 +868,7 @@ def _step(
     )
 
 
-async def on_confirm_button(update: Update, context: Context) -> str | int:
+async def on_confirm_button(update: Update, context: Context) -> str | int | None:
     """At the last step: a suggested task (the one-line form) or ✔ Save."""
     pressed = _pressed(update, context)
     if pressed is not None and pressed[0] == "g":

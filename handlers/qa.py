@@ -115,7 +115,7 @@ async def progress_notes(
     (progress is theirs to see, and a group chat is not private)."""
     from bot.access import is_coordinator, member_agencies
     from bot.progress.status import lead_status
-    from handlers.progress import STATUS_LABELS
+    from bot.progress.texts import STATUS_LABELS
 
     svc = context.services
     chat, user = update.effective_chat, update.effective_user

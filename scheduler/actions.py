@@ -124,8 +124,10 @@ async def set_away(sf: SessionFactory, user_id: int, until: dt.date, now: dt.dat
 async def clear_away(sf: SessionFactory, user_id: int) -> bool:
     """End an absence early; False if none was set."""
     async with write_session(sf) as s:
-        result = await s.execute(delete(Absence).where(Absence.user_id == user_id))
-        return bool(result.rowcount)
+        removed = await s.scalars(
+            delete(Absence).where(Absence.user_id == user_id).returning(Absence.user_id)
+        )
+        return bool(removed.all())
 
 
 async def away_until(sf: SessionFactory, user_id: int, today: dt.date) -> dt.date | None:
@@ -155,15 +157,13 @@ def snooze_until(now: dt.datetime, cal: WorkCalendar, cfg: RuleConfig) -> dt.dat
     return later
 
 
-async def _own_message(s, reminder_id: int, user_id: int) -> OutboxMessage | None:
-    return (
-        await s.execute(
-            select(OutboxMessage)
-            .where(OutboxMessage.reminder_id == reminder_id, OutboxMessage.chat_id == user_id)
-            .order_by(OutboxMessage.id)
-            .limit(1)
-        )
-    ).scalar_one_or_none()
+async def _own_message(s: AsyncSession, reminder_id: int, user_id: int) -> OutboxMessage | None:
+    return await s.scalar(
+        select(OutboxMessage)
+        .where(OutboxMessage.reminder_id == reminder_id, OutboxMessage.chat_id == user_id)
+        .order_by(OutboxMessage.id)
+        .limit(1)
+    )
 
 
 async def acknowledge(

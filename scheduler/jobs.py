@@ -44,8 +44,11 @@ def install(application: BotApplication, make_sender: MakeSender) -> None:
     services.shutdown.append(shutdown)
 
 
-def scheduler_service(application: BotApplication) -> SchedulerService | None:
-    """The application's scheduler, created on first use once the database is open."""
+def scheduler_service(application: object) -> SchedulerService | None:
+    """The application's scheduler, created on first use once the database is open
+    (None before that, and for an application not built by ``bot.app``)."""
+    if not isinstance(application, BotApplication):
+        return None
     services = application.services
     svc = services.get(SchedulerService)
     if svc is not None:

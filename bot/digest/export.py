@@ -81,14 +81,14 @@ async def export_rows(
         .where(ProgressUpdate.agency_id.in_(sorted(agencies)), is_current())
         .order_by(ProgressUpdate.created_at, ProgressUpdate.id)
     )
-    updates = []
+    updates: list[tuple[object, ...]] = []
     for created, task_id, agency_id, status, percent, note in rows:
-        task = snap.tasks.get(task_id)
+        info = snap.tasks.get(task_id)
         updates.append(
             (
                 created.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
                 task_id,
-                task.ref if task else "",
+                info.ref if info else "",
                 agencies[agency_id].name,
                 status,
                 "" if percent is None else percent,

@@ -135,7 +135,7 @@ def _aware(value: dt.datetime | str) -> dt.datetime:
 
 
 def _triples(
-    rows: Result[tuple[Task, TaskAgency, Agency]],
+    rows: Result[Task, TaskAgency, Agency],
 ) -> list[tuple[Task, TaskAgency, Agency]]:
     return [(task, link, agency) for task, link, agency in rows.all()]
 

@@ -151,7 +151,7 @@ def task_block(
     lang: str, tz: str, kb: KnowledgeBase, task_id: str, rows: list[AgencyProgress]
 ) -> str:
     task = kb.tasks.get(task_id)
-    doc = kb.documents.get(task.document).title if task and task.document in kb.documents else ""
+    doc = kb.documents[task.document].title if task and task.document in kb.documents else ""
     head = task_line(kb, task_id)
     if doc:
         head += f"\n<i>{html.escape(doc)}</i>"
