@@ -19,13 +19,14 @@ from bot.access.texts import denied_text
 from bot.context import BotApplication, CommandSpec
 from bot.context import BotContext as Context
 from bot.i18n import N_, t, tb
-from bot.membership import service, texts
+from bot.membership import JoinResult, service, texts
 from bot.membership.agencies import agency_name as _agency_name
 from bot.membership.agencies import find_agency_ids as _find_agency_ids
 from bot.mydata.service import MY_DATA_CAPTION, export_all
 from bot.session import actor_of
 from handlers.context import command_argument, edit_html, send_html
 from handlers.guards import private_only
+from scheduler.jobs import scheduler_service
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +139,22 @@ async def cmd_join(update: Update, context: Context) -> None:
     svc = context.services
     outcome = await service.join(context.db, svc.settings, svc.clock, actor, code)
     name = agency_name(context, outcome.agency_id or "")
+    if outcome.result is JoinResult.joined and outcome.agency_id:
+        # queued before the welcome is sent; the outbox delivers it after
+        await _catch_up(context, actor.user_id, outcome.agency_id)
     await send_html(update, context, texts.joined(lang, outcome, name))
+
+
+async def _catch_up(context: Context, user_id: int, agency_id: str) -> None:
+    """Reminders the agency's tasks still have due, claimed before this member joined
+    (perhaps for nobody), go to them through the scheduler's outbox."""
+    scheduler = scheduler_service(context.bot_application)
+    if scheduler is None:
+        return
+    try:
+        await scheduler.joined(user_id, agency_id)
+    except Exception:  # the welcome is sent; the next reminders will reach them anyway
+        log.exception("reminder catch-up after a join failed")
 
 
 # -- /roikhoi [agency] --------------------------------------------------------------------

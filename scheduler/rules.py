@@ -78,6 +78,14 @@ def due_reminder(
     """
     if not cal.is_working_day(now.astimezone(cal.tz).date()) or cal.in_quiet_hours(now):
         return None
+    return latest_due(a, now, cfg, cal)
+
+
+def latest_due(
+    a: Assignment, now: dt.datetime, cfg: RuleConfig, cal: WorkCalendar
+) -> DueReminder | None:
+    """The latest reminder ``a`` has had due by ``now``, whatever the day: what a member
+    who joins now should still get (delivery keeps the quiet hours)."""
     if a.kind in ("date", "period") and a.due is not None:
         if a.done:
             return None

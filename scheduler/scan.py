@@ -22,7 +22,7 @@ from bot.db.models_scheduler import ChatState, Reminder
 from bot.progress import queries
 from bot.progress.queries import Snapshot, assignments, read_snapshot
 from scheduler.outbox import Outgoing, enqueue, insert_ignore
-from scheduler.rules import RULE_OVERDUE, DueReminder, RuleConfig, due_reminder
+from scheduler.rules import RULE_OVERDUE, DueReminder, RuleConfig, due_reminder, latest_due
 from scheduler.texts import reminder_buttons, reminder_text
 from scheduler.workdays import WorkCalendar, default_calendar
 
@@ -94,6 +94,96 @@ class ReminderScanner:
         if result.claimed:
             log.info("reminder scan: %d claimed, %d messages queued", result.claimed, result.queued)
         return result
+
+    async def catch_up(self, user_id: int, agency_id: str) -> int:
+        """Queue for a new member of ``agency_id`` the reminders its tasks still have due
+        that were claimed before they joined (perhaps for nobody); the number queued.
+        Reminders not claimed yet reach them with the next scan. Each goes to the outbox
+        under the key the scan would have used, so it is never sent twice."""
+        now = self.clock.now()
+        snap = await read_snapshot(self.session_factory)
+        due = [
+            r
+            for a in assignments(snap)
+            if a.agency_id == agency_id
+            and (r := latest_due(a, now, self.rules, self.calendar)) is not None
+        ]
+        if not due:
+            return 0
+        today = now.astimezone(self.calendar.tz).date()
+        async with write_session(self.session_factory) as s:
+            members = await queries.agency_members(s, {agency_id})
+            person = next((p for p in members.get(agency_id, []) if p.user_id == user_id), None)
+            if person is None or user_id in await queries.away_user_ids(s, today):
+                return 0
+            if user_id in await inactive_chat_ids(s):
+                return 0
+            claimed = {
+                (t, a, rule, d): rid
+                for rid, t, a, rule, d in await s.execute(
+                    select(
+                        Reminder.id,
+                        Reminder.task_id,
+                        Reminder.agency_id,
+                        Reminder.rule,
+                        Reminder.due_date,
+                    ).where(
+                        Reminder.agency_id == agency_id,
+                        Reminder.due_date.in_(sorted({r.due_date for r in due})),
+                    )
+                )
+            }
+            outgoing = [
+                self._member_message(r, snap, now, today, claimed[r.key], person)
+                for r in due
+                if r.key in claimed
+            ]
+            queued = await enqueue(s, outgoing, now)
+        if queued:
+            log.info("reminder catch-up: %d queued for a new member", queued)
+        return queued
+
+    def _text(
+        self,
+        r: DueReminder,
+        snap: Snapshot,
+        today: dt.date,
+        lang: str,
+        for_coordinator: bool = False,
+    ) -> str:
+        task = snap.tasks[r.task_id]
+        return reminder_text(
+            lang,
+            rule=r.rule,
+            today=today,
+            due_date=r.due_date,
+            deadline=r.deadline,
+            task=task,
+            agency=snap.agencies[r.agency_id],
+            role=r.role,
+            doc_label=self.doc_labels.get(task.document, task.document),
+            for_coordinator=for_coordinator,
+        )
+
+    def _member_message(
+        self,
+        r: DueReminder,
+        snap: Snapshot,
+        now: dt.datetime,
+        today: dt.date,
+        reminder_id: int,
+        person: queries.Person,
+    ) -> Outgoing:
+        return Outgoing(
+            dedupe_key=f"rem:{reminder_id}:{person.user_id}",
+            chat_id=person.user_id,
+            kind="reminder",
+            text=self._text(r, snap, today, person.lang),
+            not_before=now,
+            reply_markup=reminder_buttons(person.lang, reminder_id),
+            reminder_id=reminder_id,
+            user_id=person.user_id,
+        )
 
     async def _taken(self, dates: set[dt.date]) -> set[tuple[str, str, str, dt.date]]:
         async with read_session(self.session_factory) as s:

@@ -114,6 +114,11 @@ class SchedulerService:
             self.inactive_chats = await inactive_chat_ids(s)
         return report
 
+    async def joined(self, user_id: int, agency_id: str) -> int:
+        """A new member of ``agency_id``: queue what its tasks still have due for them
+        (the next delivery run sends it, within the flood limits)."""
+        return await self.scanner.catch_up(user_id, agency_id)
+
     async def reactivate(self, chat_id: int) -> bool:
         """The user wrote to the bot again after blocking it: deliver to them again."""
         if chat_id not in self.inactive_chats:
