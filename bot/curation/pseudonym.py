@@ -12,14 +12,10 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
-import secrets
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import BotState
+from bot.keys import stored_key
 
 STATE_NAMESPACE = "curation"
 STATE_KEY = "pseudonym_salt"
@@ -34,28 +30,7 @@ def pseudonymize(key: bytes, user_id: int) -> str:
 
 async def install_key(session: AsyncSession, now: dt.datetime) -> bytes:
     """The per-install salt from the database, created on first use (race-safe)."""
-    found = await session.scalar(
-        select(BotState.data).where(
-            BotState.namespace == STATE_NAMESPACE, BotState.key == STATE_KEY
-        )
-    )
-    if isinstance(found, str) and found:
-        return bytes.fromhex(found)
-    values = {
-        "namespace": STATE_NAMESPACE,
-        "key": STATE_KEY,
-        "data": secrets.token_hex(32),
-        "updated_at": now,
-    }
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    await session.execute(insert(BotState).values(**values).on_conflict_do_nothing())
-    stored = await session.scalar(
-        select(BotState.data).where(
-            BotState.namespace == STATE_NAMESPACE, BotState.key == STATE_KEY
-        )
-    )
-    return bytes.fromhex(str(stored))
+    return await stored_key(session, now, STATE_NAMESPACE, STATE_KEY)
 
 
 async def pseudonym_key(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
+import math
 
-from bot.i18n import N_, format_datetime, format_number, t
+from bot.i18n import N_, format_datetime, format_number, t, tn
 from bot.membership import MAX_TTL, MAX_USES, IssuedCode, JoinOutcome, JoinResult
 from bot.membership.service import Member
 
@@ -55,6 +57,15 @@ def joined(lang: str, outcome: JoinOutcome, agency: str) -> str:
         )
     if outcome.result is JoinResult.already_member:
         return t(lang, "You are already a member of <b>{agency}</b>.", agency=agency)
+    if outcome.result is JoinResult.locked:
+        wait = outcome.retry_after or dt.timedelta(0)
+        minutes = max(1, math.ceil(wait.total_seconds() / 60))
+        return tn(
+            lang,
+            "Too many wrong join codes. Please try again in {n} minute.",
+            "Too many wrong join codes. Please try again in {n} minutes.",
+            minutes,
+        )
     return t(lang, JOIN_TEXT[outcome.result])
 
 
