@@ -7,7 +7,8 @@ Create Date: 2026-12-04
 The code itself was never stored, so an existing row is migrated from what it holds:
 the new hash is HMAC(key, old SHA-256 hex), exactly what the bot computes for a typed
 code (``bot.membership.hash_code``). The key is a random 32 bytes kept in ``bot_state``
-(membership / join_code_key), created here when it is not there yet.
+(membership / join_code_key), created here when there are codes to migrate (else by the
+bot with its first code).
 
 Downgrade cannot turn a keyed hash back; codes issued before it stop working (they are
 short-lived: at most 90 days). Written without imports from the application.
@@ -59,8 +60,10 @@ def _key(bind: sa.Connection) -> bytes:
 
 def upgrade() -> None:
     bind = op.get_bind()
-    key = _key(bind)
     rows = bind.execute(sa.select(join_codes.c.id, join_codes.c.code_hash)).all()
+    if not rows:  # nothing to key: the bot creates the key when it issues its first code
+        return
+    key = _key(bind)
     for row in rows:
         keyed = hmac.new(key, row.code_hash.encode(), hashlib.sha256).hexdigest()
         bind.execute(join_codes.update().where(join_codes.c.id == row.id).values(code_hash=keyed))
