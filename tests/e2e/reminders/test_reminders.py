@@ -144,7 +144,7 @@ async def test_30_7_1_day_reminders_snooze_done(
 SQLITE_ONLY = pytest.mark.parametrize("db_backend", ["sqlite"], indirect=True)
 
 
-@SQLITE_ONLY  # the database side of this is covered on both backends in tests/scheduler
+@SQLITE_ONLY  # the database side of this is covered on both backends in tests/db/reminders
 async def test_overdue_weekly_until_done(
     harness: BotHarness, clock: ManualClock, database: Database
 ) -> None:

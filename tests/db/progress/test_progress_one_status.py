@@ -19,7 +19,7 @@ from bot.progress.service import correct_update, record_update
 from bot.progress.status import task_progress
 from scheduler.delivery import QueuedMessage
 from scheduler.service import SchedulerService
-from tests.scheduler.factories import add_agency, add_coordinator, add_officer, add_task
+from tests.db.factories import add_agency, add_coordinator, add_officer, add_task
 
 D = dt.date
 OFFICER, COORDINATOR = 11, 900

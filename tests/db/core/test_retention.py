@@ -22,7 +22,7 @@ from bot.db.models_volunteers import VolunteerRegistration
 from bot.db.persistence import DatabasePersistence, purge_stale_state
 from bot.volunteers.registrations import register
 from bot.volunteers.retention import ANONYMISE_AFTER_DAYS, anonymise_ended
-from tests.volunteers.helpers import form, open_edition, seed_agencies
+from tests.db.volunteers.helpers import form, open_edition, seed_agencies
 
 
 async def test_stale_drafts_and_conversation_states_leave_the_store(

@@ -13,9 +13,9 @@ from bot.db.engine import Database, read_session
 from bot.db.models import BotState
 from handlers import volunteers
 from scheduler import retention
-from tests.e2e.test_volunteers import open_form
+from tests.db.volunteers.helpers import open_edition, seed_agencies
+from tests.e2e.volunteers.test_volunteers import open_form
 from tests.harness import BotHarness, with_database
-from tests.volunteers.helpers import open_edition, seed_agencies
 
 
 async def stored(database: Database) -> dict[tuple[str, str], object]:
