@@ -30,7 +30,8 @@ from telegram.ext import AIORateLimiter, ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.clock import VN_TZ, ManualClock
-from bot.db.engine import open_database, write_session
+from bot.db.engine import write_session
+from bot.db.migrate import open_database
 from emulator import Emulator
 from handlers.sender import TelegramSender
 from scheduler.delivery import Deliverer

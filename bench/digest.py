@@ -30,7 +30,8 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from bot.clock import VN_TZ
-from bot.db.engine import Database, open_database, read_session, write_session
+from bot.db.engine import Database, read_session, write_session
+from bot.db.migrate import open_database
 from bot.db.models import Agency, Membership, ProgressUpdate, Role, Task, TaskAgency, User
 from bot.digest.build import build_digest, read_inputs, week_start
 from bot.digest.chart import ChartRenderer

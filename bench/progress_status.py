@@ -25,7 +25,8 @@ import uuid
 from pathlib import Path
 
 from bot.clock import VN_TZ, ManualClock
-from bot.db.engine import Database, open_database, write_session
+from bot.db.engine import Database, write_session
+from bot.db.migrate import open_database
 from bot.db.sync import sync_knowledge
 from bot.progress.service import agency_tasks, record_update
 from bot.progress.status import agency_progress, task_progress

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 async def open_database(application: BotApplication) -> None:
     """Open (and upgrade) the database unless someone already has."""
-    from bot.db.engine import open_database as open_url
+    from bot.db.migrate import open_database as open_url
     from bot.db.persistence import DatabasePersistence
 
     svc = application.services

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot import callbacks as cb
-from bot.i18n import N_, format_date, format_number, normalize_lang, t, tb
+from bot.i18n import N_, normalize_lang, t, tb
+from bot.progress.notes import listed_task_notes
 from handlers import curation
 from handlers.context import (
     Context,
@@ -110,43 +111,14 @@ def answer_lang(context: Context) -> str:
 async def progress_notes(
     update: Update, context: Context, task_ids: tuple[str, ...], lang: str
 ) -> dict[str, str]:
-    """Where each listed task stands ("chưa có cập nhật", "Đang thực hiện 60%, cập nhật
-    12/11"), for officers, coordinators and admins in a private chat; nothing otherwise
-    (progress is theirs to see, and a group chat is not private)."""
-    from bot.access import is_coordinator, member_agencies
-    from bot.progress.status import lead_status
-    from bot.progress.texts import STATUS_LABELS
-
+    """Where each listed task stands (bot/progress/notes.py), in a private chat only: a
+    group chat is not private."""
     svc = context.services
     chat, user = update.effective_chat, update.effective_user
     if not task_ids or svc.db is None or chat is None or chat.type != "private" or user is None:
         return {}
     today = svc.clock.now().astimezone(ZONE).date()
-    async with svc.db.session_factory() as session:
-        entitled = (
-            svc.settings.is_admin(user.id)
-            or bool(await member_agencies(session, user.id))
-            or await is_coordinator(session, user.id)
-        )
-        if not entitled:
-            return {}
-        rows = await lead_status(session, list(task_ids), today)
-    notes = {}
-    for task_id, row in rows.items():
-        if row.status is None or row.updated_at is None:
-            notes[task_id] = t(lang, "no update yet")
-            continue
-        state = t(lang, STATUS_LABELS[row.status])
-        if row.percent is not None:
-            state += f" {format_number(row.percent, lang)}%"
-        day = row.updated_at.astimezone(ZONE).date()
-        notes[task_id] = t(
-            lang,
-            "{state}, updated {date}",
-            state=state,
-            date=format_date(day, lang, "dd/MM" if lang == "vi" else "d MMM"),
-        )
-    return notes
+    return await listed_task_notes(svc.db, svc.settings, user.id, task_ids, today, lang)
 
 
 def last_answer(context: Context, now: dt.datetime) -> object:

@@ -10,7 +10,7 @@ Fixture API (use these; do not build your own engines in tests)
     ``.backend`` ("sqlite" / "postgresql"). Empty tables (no agencies yet).
 ``session_factory`` -> ``async_sessionmaker``: ``database.session_factory``.
 ``db_url`` -> ``str``: the database URL with the password rendered, e.g. for
-    ``bot.db.engine.open_database(db_url)`` or a bot Application under test.
+    ``bot.db.migrate.open_database(db_url)`` or a bot Application under test.
 ``kb`` (session scope) -> ``knowledge.base.KnowledgeBase``: the curated KB, loaded once.
 ``synced_database`` -> ``Database``: ``database`` with agencies/tasks synced from ``kb``.
 ``synced_session_factory`` -> its session factory.

@@ -150,12 +150,3 @@ def connect(url: str | URL | None = None, **engine_kwargs: Any) -> Database:
     parsed = normalize_url(url)
     engine = make_engine(parsed, **engine_kwargs)
     return Database(engine=engine, session_factory=make_session_factory(engine), url=parsed)
-
-
-async def open_database(url: str | URL | None = None, *, upgrade: bool = True) -> Database:
-    """Upgrade the schema to the latest migration (unless told not to), then connect."""
-    if upgrade:
-        from bot.db.migrate import upgrade as run_upgrade
-
-        await run_upgrade(str(normalize_url(url).render_as_string(hide_password=False)))
-    return connect(url)

@@ -20,7 +20,7 @@ from sqlalchemy import pool, text
 from sqlalchemy.engine import URL, Connection
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.db.engine import WRITE_OPTION, make_engine, normalize_url
+from bot.db.engine import WRITE_OPTION, Database, connect, make_engine, normalize_url
 
 HERE = Path(__file__).resolve().parent
 ALEMBIC_INI = HERE / "alembic.ini"
@@ -109,3 +109,14 @@ async def current_revision(url: str | URL) -> str | None:
             return await conn.run_sync(get)
     finally:
         await engine.dispose()
+
+
+#: open_database's keyword ``upgrade`` hides the function of that name
+run_upgrade = upgrade
+
+
+async def open_database(url: str | URL | None = None, *, upgrade: bool = True) -> Database:
+    """Upgrade the schema to the latest migration (unless told not to), then connect."""
+    if upgrade:
+        await run_upgrade(str(normalize_url(url).render_as_string(hide_password=False)))
+    return connect(url)

@@ -30,7 +30,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from telegram.ext import BasePersistence, PersistenceInput
 
 from bot.clock import SYSTEM_CLOCK, Clock
-from bot.db.engine import Database, open_database, write_session
+from bot.db.engine import Database, write_session
+from bot.db.migrate import open_database
 from bot.db.models import BotState
 
 log = logging.getLogger(__name__)

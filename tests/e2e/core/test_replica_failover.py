@@ -22,7 +22,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.clock import SYSTEM_CLOCK
-from bot.db.engine import open_database, read_session
+from bot.db.engine import read_session
+from bot.db.migrate import open_database
 from bot.db.models_volunteers import VolunteerRegistration
 from emulator import ChatHandle, Emulator
 from tests.db.volunteers.helpers import open_edition, seed_agencies
