@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bot.clock import ManualClock
 from bot.db.engine import Database
-from tests.e2e.test_progress import ADMIN, HUNG, LAN, _join
+from tests.e2e.progress.test_progress import ADMIN, HUNG, LAN, _join
 from tests.harness import BotHarness
 
 
