@@ -133,7 +133,7 @@ class BotHarness:
                 "telegram_base_url": emulator.base_url,
                 "admin_user_ids": ",".join(str(i) for i in admin_ids),
                 "rate_limit": rate_limit,
-                "throttle_messages": 0,  # tests type fast; tests/e2e/test_flood.py turns it on
+                "throttle_messages": 0,  # tests type fast; tests/e2e/core/test_flood.py turns it on
                 "metrics_port": 0,  # no /metrics server unless a test asks for one
                 **(settings or {}),
                 "database_url": database_url,

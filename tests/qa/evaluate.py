@@ -2,7 +2,7 @@
 
 Run directly (`python -m tests.qa.evaluate [-v] [FILE]`, FILE defaulting to
 questions.yaml; heldout.yaml is the held-out set) to see every miss; the test
-tests/unit/test_qa_accuracy.py runs the same evaluation and enforces the bar.
+tests/unit/ask/test_qa_accuracy.py runs the same evaluation and enforces the bar.
 
 Each item holds ``q`` and ``kind``; the checks it asks for (all must hold):
 
@@ -45,7 +45,7 @@ OFFICERS = Path(__file__).resolve().parent / "officers.yaml"
 OFFICERS_HELDOUT = Path(__file__).resolve().parent / "officers_heldout.yaml"
 NAMES = Path(__file__).resolve().parent / "names.yaml"  # bodies by their 2025 names
 # Every scored set, and the committed record of the questions each one passes: a question
-# that passed must keep passing (tests/unit/test_qa_accuracy.py). After an improvement,
+# that passed must keep passing (tests/unit/ask/test_qa_accuracy.py). After an improvement,
 # `python -m tests.qa.evaluate --record` adds the new passes; it never drops one unless
 # run with `--drop` (for a question reworded or removed on purpose: say why in the commit).
 SETS = (QUESTIONS, HELDOUT, PROBE, PROBE2, OFFICERS, OFFICERS_HELDOUT, NAMES)
@@ -193,7 +193,7 @@ def record_passing(engine: Engine | None = None, drop: bool = False) -> dict[str
         raise SystemExit("these questions passed before and fail now:\n" + "\n".join(lost))
     header = (
         "# Questions each set passes (python -m tests.qa.evaluate --record). A question listed\n"
-        "# here must keep passing: tests/unit/test_qa_accuracy.py.\n"
+        "# here must keep passing: tests/unit/ask/test_qa_accuracy.py.\n"
     )
     PASSING.write_text(
         header + yaml.safe_dump(after, allow_unicode=True, sort_keys=False, width=200),

@@ -12,9 +12,9 @@ from bot.clock import ManualClock
 from bot.db.engine import Database, write_session
 from bot.membership import issue_code
 from scheduler.jobs import scheduler_service
-from tests.e2e.test_reminders import D, at
+from tests.db.factories import add_agency, add_task
+from tests.e2e.reminders.test_reminders import D, at
 from tests.harness import BotHarness
-from tests.scheduler.factories import add_agency, add_task
 
 ADMIN, LAN = 7100, 7101
 
