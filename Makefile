@@ -28,6 +28,7 @@ typecheck: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m ruff check .
+	$(PY) -m mypy
 	$(PY) -m bot kb check
 	bash tests/ensure_postgres.sh
 	$(PY) -m pytest

@@ -36,7 +36,7 @@ from knowledge.when import local_today, read_time
 # Confidence at or above which the best task is answered outright; between
 # SUGGEST and ANSWER the best task is answered with "did you mean" alternatives;
 # below SUGGEST the engine refuses. Tuned on tests/qa/questions.yaml and
-# re-checked by tests/unit/test_qa_accuracy.py.
+# re-checked by tests/unit/ask/test_qa_accuracy.py.
 ANSWER_THRESHOLD = 0.55
 SUGGEST_THRESHOLD = 0.40
 # A two-syllable word of the base whose syllables are both stopwords ("báo chí") is kept

@@ -4,7 +4,7 @@ Each strategy looks at one read question (``Asked``) and either answers it (an
 ``Answer``, which may be a refusal) or passes (``None``) to the next one. The order is
 the policy: what the documents cannot hold is refused before any duty is matched;
 exact names (a document's own fact, a reference, an agency) come before ranking by
-topic words. Each strategy can be called alone (tests/unit/test_engine_strategies.py).
+topic words. Each strategy can be called alone (tests/unit/ask/test_engine_strategies.py).
 """
 
 from __future__ import annotations

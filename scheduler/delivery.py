@@ -276,7 +276,7 @@ class Deliverer:
         )
         async with write_session(self.session_factory) as s:
             query = select(OutboxMessage.id).where(due).order_by(OutboxMessage.id)
-            if s.bind.dialect.name == "postgresql":
+            if s.get_bind().dialect.name == "postgresql":
                 # Another replica's claim in progress: take other rows instead of waiting.
                 query = query.with_for_update(skip_locked=True)
             ids = [r[0] for r in await s.execute(query.limit(self.batch_size))]

@@ -29,7 +29,7 @@ class Outgoing:
 
 def insert_ignore(session: AsyncSession, table: Any) -> Insert:
     """An INSERT that does nothing on a unique-key conflict (SQLite and PostgreSQL)."""
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(table).on_conflict_do_nothing()
     return sqlite.insert(table).on_conflict_do_nothing()
 
