@@ -88,9 +88,6 @@ class Services:
     metrics: Metrics = field(default_factory=Metrics)
     #: True when the core opened ``db`` itself (then it also disposes of it)
     owns_db: bool = False
-    #: TEMPORARY (issue 11): string-keyed objects of features not yet moved to the typed
-    #: attributes above; removed once none is left.
-    extras: dict[str, Any] = field(default_factory=dict)
     _resolver: Resolver | None = field(default=None, init=False, repr=False)
     _by_class: dict[type, object] = field(default_factory=dict, init=False, repr=False)
 

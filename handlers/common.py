@@ -10,10 +10,10 @@ from telegram.error import Forbidden, TelegramError
 
 from bot import callbacks as cb
 from bot.ask import smalltalk
+from bot.context import CommandSpec
 from bot.i18n import LANGUAGES, language_named, normalize_lang, t, tb
 from handlers import agency, browse, first_steps, qa
 from handlers.context import (
-    CommandSpec,
     Context,
     command_argument,
     edit_html,

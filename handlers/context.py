@@ -1,8 +1,6 @@
 """What every handler needs: the typed context, the user's language, sending split HTML.
 
-The services, the typed context and the Application moved to :mod:`bot.context`; they
-are re-exported here for the feature modules until they import them from there
-(TEMPORARY, issue 11).
+The services, the typed context and the Application are in :mod:`bot.context`.
 """
 
 from __future__ import annotations
@@ -12,26 +10,13 @@ import logging
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
-from bot.context import (
-    LANG_KEY,
-    BotApplication,
-    BotContext,
-    CommandSpec,
-    Hook,
-    Services,
-)
+from bot.context import BotContext, Services
 from bot.i18n import t, tb
 from handlers.render import split_message
 
 __all__ = [
-    "LANG_KEY",
     "PENDING_KEY",
-    "BotApplication",
-    "BotContext",
-    "CommandSpec",
     "Context",
-    "Hook",
-    "Services",
     "chosen_lang",
     "command_argument",
     "edit_html",

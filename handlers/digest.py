@@ -13,15 +13,16 @@ from typing import TYPE_CHECKING
 from telegram import InputFile, Update
 from telegram.ext import CommandHandler
 
+from bot.context import CommandSpec
 from bot.digest.export import to_csv, to_xlsx
 from bot.digest.service import DigestService
 from bot.i18n import N_, t
 from bot.progress.queries import Coordinator
-from handlers.context import CommandSpec, Context, send_html, services, user_lang
+from handlers.context import Context, send_html, services, user_lang
 from scheduler.jobs import scheduler_service
 
 if TYPE_CHECKING:
-    from handlers.context import BotApplication
+    from bot.context import BotApplication
 
 log = logging.getLogger(__name__)
 

@@ -32,6 +32,7 @@ from telegram.ext import (
 
 from bot.access import AccessDenied, NotFound
 from bot.access.texts import denied_text
+from bot.context import BotApplication, CommandSpec
 from bot.i18n import N_, format_number, t, tb
 from bot.membership import agencies
 from bot.progress import texts
@@ -46,8 +47,6 @@ from bot.progress.service import NOTE_MAX_CHARS, PROGRESS, SavedUpdate
 from bot.progress.texts import STATUS_LABELS, parse_error_text
 from bot.session import unit
 from handlers.context import (
-    BotApplication,
-    CommandSpec,
     Context,
     command_argument,
     edit_html,

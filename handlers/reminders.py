@@ -18,8 +18,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler, TypeHandler
 
+from bot.context import CommandSpec
 from bot.i18n import N_, format_date, t, tb
-from handlers.context import CommandSpec, Context, command_argument, send_html, services, user_lang
+from handlers.context import Context, command_argument, send_html, services, user_lang
 from handlers.sender import TelegramSender
 from scheduler import actions, jobs
 from scheduler.jobs import scheduler_service
@@ -27,7 +28,7 @@ from scheduler.service import SchedulerService
 from scheduler.texts import ACTION_ACK, ACTION_SNOOZE, ACTION_UPDATE, parse_callback
 
 if TYPE_CHECKING:
-    from handlers.context import BotApplication
+    from bot.context import BotApplication
 
 log = logging.getLogger(__name__)
 

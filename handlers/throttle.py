@@ -14,12 +14,11 @@ from bot.throttle import Throttle, Verdict
 from handlers.context import send_html
 
 GROUP = -2
-KEY = "throttle"
 
 
 async def check(update: Update, context: Context) -> None:
     user = update.effective_user
-    throttle: Throttle | None = context.services.extras.get(KEY)
+    throttle = context.services.get(Throttle)
     if user is None or throttle is None:
         return
     verdict = throttle.check(user.id)
@@ -40,7 +39,5 @@ def register(application: BotApplication) -> None:
     settings = application.services.settings
     if settings.throttle_messages <= 0:
         return
-    application.services.extras[KEY] = Throttle(
-        settings.throttle_messages, settings.throttle_seconds
-    )
+    application.services.put(Throttle(settings.throttle_messages, settings.throttle_seconds))
     application.add_handler(TypeHandler(Update, check), group=GROUP)
