@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from knowledge.model import Agency, Campaign, Deadline, Document, Level, Task
+from knowledge.model import Agency, Campaign, Deadline, Document, Task
 
 if TYPE_CHECKING:
     from knowledge.succession import Change
@@ -54,9 +54,6 @@ class KnowledgeBase:
 
     def document_of(self, task: Task) -> Document:
         return self.documents[task.document]
-
-    def level_of(self, task: Task) -> Level:
-        return self.documents[task.document].level
 
     def tasks_of_document(self, document_id: str) -> list[Task]:
         return list(self._by_document.get(document_id, []))

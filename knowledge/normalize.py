@@ -37,12 +37,6 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def soft(text: str) -> str:
-    """NFC + casefold + single spaces, diacritics kept (for exact-phrase checks)."""
-    text = unicodedata.normalize("NFC", text).casefold()
-    return _SPACES.sub(" ", text).strip()
-
-
 def has_diacritics(text: str) -> bool:
     return _strip_marks(text) != text
 

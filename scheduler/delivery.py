@@ -256,13 +256,6 @@ class Deliverer:
             self._chat_locks.clear()
         return total
 
-    async def pending_count(self) -> int:
-        async with read_session(self.session_factory) as s:
-            rows = await s.execute(
-                select(OutboxMessage.id).where(OutboxMessage.status == OutboxStatus.pending.value)
-            )
-            return len(rows.all())
-
     async def _claim(self, now: dt.datetime) -> list[QueuedMessage]:
         due = or_(
             and_(
